@@ -1,0 +1,15 @@
+#!/usr/bin/env node
+// Entry point of the agent process. Plain JavaScript so that an older Node
+// can still print a clear message instead of a syntax error.
+const [major] = process.versions.node.split('.').map(Number)
+if (major < 22) {
+  process.stderr.write(`cell-agent needs Node.js 22 or newer (this is ${process.version}). ` +
+    'Run it through "npm start" or "npx cell" in the project, which use the Node 24 that npm install provides.\n')
+  process.exit(1)
+}
+
+const { main } = await import('../src/main.ts')
+main().catch(err => {
+  process.stderr.write(`cell-agent: ${err?.message ?? err}\n`)
+  process.exit(typeof err?.status === 'number' && err.status === 2 ? 2 : 1)
+})

@@ -1,0 +1,25 @@
+/**
+ * What route handlers may use. Routes depend on this narrow view of the
+ * cell rather than on the Cell class, so each route file stands alone.
+ */
+import type { ServiceBus } from '../bus/service-bus.ts'
+import type { ConfigStore } from '../config/config-store.ts'
+import type { CellIdentity } from '../identity/identity.ts'
+import type { CellLibp2p } from '../p2p/libp2p-node.ts'
+import type { DataPaths } from '../paths.ts'
+import type Router from '@koa/router'
+import type { Logger } from 'pino'
+
+export interface ApiContext {
+  identity: CellIdentity
+  config: ConfigStore
+  bus: ServiceBus
+  paths: DataPaths
+  log: Logger
+  startedAt: number
+  version: string
+  /** The libp2p node; throws ServiceNotRunningError unless p2p runs */
+  libp2p(): CellLibp2p
+}
+
+export type RouteModule = (router: Router, api: ApiContext) => void

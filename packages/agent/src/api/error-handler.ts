@@ -1,0 +1,77 @@
+/**
+ * The one place where errors become HTTP responses. Every error body is
+ * `{ "error": { "code", "message" } }`. Known errors carry their status;
+ * anything unexpected is logged in full and answered with a generic 500
+ * so internals never leak to a client.
+ */
+import { CellError } from '../errors.ts'
+import type { Middleware } from 'koa'
+import type { Logger } from 'pino'
+
+interface HttpLikeError {
+  status?: number
+  statusCode?: number
+  expose?: boolean
+  type?: string
+  message: string
+  code?: string
+  details?: unknown
+  issues?: unknown
+}
+
+// Codes for errors thrown by body parsing (raw-body and friends).
+const PARSER_CODES: Record<string, string> = {
+  'entity.too.large': 'ERR_BODY_TOO_LARGE',
+  'entity.parse.failed': 'ERR_MALFORMED_JSON',
+  'entity.verify.failed': 'ERR_MALFORMED_BODY',
+  'encoding.unsupported': 'ERR_UNSUPPORTED_ENCODING',
+  'request.aborted': 'ERR_REQUEST_ABORTED'
+}
+
+export function errorHandler (log: Logger): Middleware {
+  return async (ctx, next) => {
+    try {
+      await next()
+      if (ctx.status === 404 && ctx.body == null) {
+        ctx.status = 404
+        ctx.body = { error: { code: 'ERR_NO_ROUTE', message: `No route for ${ctx.method} ${ctx.path}` } }
+      }
+    } catch (err) {
+      const error = err as HttpLikeError
+      if (err instanceof CellError) {
+        ctx.status = err.status
+        ctx.body = {
+          error: {
+            code: err.code,
+            message: err.message,
+            ...(error.details != null ? { details: error.details } : {}),
+            ...(error.issues != null ? { issues: error.issues } : {})
+          }
+        }
+        if (err.status >= 500) log.error({ err }, 'request failed: %s %s', ctx.method, ctx.path)
+        return
+      }
+
+      const status = error.status ?? error.statusCode
+      if (status === 400 && err instanceof SyntaxError) {
+        ctx.status = 400
+        ctx.body = { error: { code: 'ERR_MALFORMED_JSON', message: `Request body is not valid JSON: ${err.message}` } }
+        return
+      }
+      if (status != null && status >= 400 && status < 500 && error.expose !== false) {
+        ctx.status = status
+        ctx.body = {
+          error: {
+            code: (error.type != null ? PARSER_CODES[error.type] : undefined) ?? (status === 413 ? 'ERR_BODY_TOO_LARGE' : 'ERR_BAD_REQUEST'),
+            message: status === 400 && error.type === 'entity.parse.failed' ? 'Request body is not valid JSON' : error.message
+          }
+        }
+        return
+      }
+
+      log.error({ err }, 'unexpected error: %s %s', ctx.method, ctx.path)
+      ctx.status = 500
+      ctx.body = { error: { code: 'ERR_INTERNAL', message: 'Internal error; see the agent log' } }
+    }
+  }
+}

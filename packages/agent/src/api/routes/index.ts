@@ -1,0 +1,18 @@
+/** The route modules of the core API, in mount order. */
+import { configRoutes } from './config.ts'
+import { healthRoutes } from './health.ts'
+import { identityRoutes } from './identity.ts'
+import { logRoutes } from './logs.ts'
+import { peerRoutes } from './peers.ts'
+import { serviceRoutes } from './services.ts'
+import type { RouteModule } from '../context.ts'
+
+export const coreRoutes: RouteModule[] = [
+  identityRoutes,
+  peerRoutes,
+  serviceRoutes,
+  configRoutes,
+  logRoutes
+]
+
+export { healthRoutes }

@@ -1,0 +1,166 @@
+/**
+ * A cell: identity, config, database, logger, the service bus with its
+ * managers, and the API, started and stopped as one unit.
+ */
+import { mkdir, rm } from 'node:fs/promises'
+import { readFileSync } from 'node:fs'
+import { startApiServer } from './api/server.ts'
+import { ServiceBus } from './bus/service-bus.ts'
+import { ConfigStore } from './config/config-store.ts'
+import { ServiceNotRunningError } from './errors.ts'
+import { loadOrCreateIdentity } from './identity/identity.ts'
+import { componentLogger, createAgentLogger } from './logging/logger.ts'
+import { P2PManager } from './p2p/p2p-manager.ts'
+import { dataPaths } from './paths.ts'
+import { openDatabase } from './storage/database.ts'
+import { writeFileAtomic } from './util/atomic-file.ts'
+import type { ApiContext } from './api/context.ts'
+import type { ApiServer } from './api/server.ts'
+import type { JsonObject } from './config/merge.ts'
+import type { CellConfig } from './config/schema.ts'
+import type { CellIdentity } from './identity/identity.ts'
+import type { AgentLogger } from './logging/logger.ts'
+import type { CellLibp2p } from './p2p/libp2p-node.ts'
+import type { DataPaths } from './paths.ts'
+import type { CellDatabase } from './storage/database.ts'
+import type { Logger } from 'pino'
+
+export interface CellInit {
+  /** Absolute data directory */
+  dataDir: string
+  /** Run-only config overrides (from command-line flags); never persisted */
+  overrides?: JsonObject
+  /** Mirror logs to stdout (default: config `logging.stdout`) */
+  stdout?: boolean
+}
+
+export const VERSION: string = (JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }).version
+
+export class Cell {
+  readonly paths: DataPaths
+  readonly identity: CellIdentity
+  readonly config: ConfigStore
+  readonly db: CellDatabase
+  readonly bus: ServiceBus
+  readonly log: Logger
+  private readonly logger: AgentLogger
+  private readonly p2p: P2PManager
+  private api?: ApiServer
+  private readonly startedAt = Date.now()
+
+  private constructor (parts: { paths: DataPaths, identity: CellIdentity, config: ConfigStore, db: CellDatabase, logger: AgentLogger }) {
+    this.paths = parts.paths
+    this.identity = parts.identity
+    this.config = parts.config
+    this.db = parts.db
+    this.logger = parts.logger
+    this.log = parts.logger.root
+    this.bus = new ServiceBus(componentLogger(this.log, 'bus'))
+
+    this.p2p = new P2PManager({
+      log: componentLogger(this.log, 'p2p'),
+      bus: this.bus,
+      nodeInit: () => {
+        const p2p = this.config.effective.p2p
+        return {
+          privateKey: this.identity.privateKey,
+          datastore: this.db.datastore,
+          listen: p2p.listen,
+          announce: p2p.announce,
+          bootstrap: p2p.bootstrap,
+          mdns: p2p.mdns,
+          maxConnections: p2p.maxConnections
+        }
+      }
+    })
+    this.bus.register(this.p2p)
+
+    this.config.on('change', ({ previous, current }) => {
+      const sections = (Object.keys(current) as Array<keyof CellConfig>)
+        .filter(key => JSON.stringify(previous[key]) !== JSON.stringify(current[key]))
+      this.bus.publish('config:changed', { sections })
+    })
+  }
+
+  /** Load (or create on first start) everything in the data directory. */
+  static async open (init: CellInit): Promise<Cell> {
+    const paths = dataPaths(init.dataDir)
+    await mkdir(paths.root, { recursive: true, mode: 0o700 })
+
+    const config = new ConfigStore(paths.config, paths.backups)
+    await config.load()
+    config.setOverrides(init.overrides ?? {})
+
+    const logging = config.effective.logging
+    const logger = await createAgentLogger({
+      dir: paths.logs,
+      level: logging.level,
+      stdout: init.stdout ?? logging.stdout,
+      maxFileBytes: logging.maxFileBytes,
+      maxFiles: logging.maxFiles
+    })
+
+    try {
+      const identity = await loadOrCreateIdentity(paths)
+      const db = await openDatabase(paths.database)
+      return new Cell({ paths, identity, config, db, logger })
+    } catch (err) {
+      logger.root.error({ err }, 'cannot open cell: %s', (err as Error).message)
+      await logger.close()
+      throw err
+    }
+  }
+
+  get cellId (): string {
+    return this.identity.cellId
+  }
+
+  get libp2p (): CellLibp2p {
+    const node = this.p2p.libp2p
+    if (node == null) throw new ServiceNotRunningError('p2p')
+    return node
+  }
+
+  get apiUrl (): string | undefined {
+    return this.api?.url
+  }
+
+  /** Start every service, then the API; returns once `/health` answers. */
+  async start (): Promise<void> {
+    this.log.info({ cellId: this.cellId, dataDir: this.paths.root }, 'cell starting')
+    await this.bus.startAll()
+
+    const apiConfig = this.config.effective.api
+    this.api = await startApiServer(this.apiContext(), {
+      host: apiConfig.host,
+      port: apiConfig.port,
+      bodyLimitBytes: apiConfig.bodyLimitBytes
+    })
+    await writeFileAtomic(this.paths.apiEndpoint, `${JSON.stringify({ url: this.api.url, pid: process.pid })}\n`)
+    this.log.info({ url: this.api.url }, 'API listening on %s', this.api.url)
+  }
+
+  /** Stop the API, then the services in reverse order, then storage. */
+  async stop (): Promise<void> {
+    this.log.info('cell stopping')
+    await this.api?.close()
+    await rm(this.paths.apiEndpoint, { force: true })
+    await this.bus.stopAll()
+    await this.db.close()
+    this.log.info('cell stopped')
+    await this.logger.close()
+  }
+
+  private apiContext (): ApiContext {
+    return {
+      identity: this.identity,
+      config: this.config,
+      bus: this.bus,
+      paths: this.paths,
+      log: componentLogger(this.log, 'api'),
+      startedAt: this.startedAt,
+      version: VERSION,
+      libp2p: () => this.libp2p
+    }
+  }
+}
