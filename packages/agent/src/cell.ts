@@ -143,8 +143,10 @@ export class Cell {
   /** Stop the API, then the services in reverse order, then storage. */
   async stop (): Promise<void> {
     this.log.info('cell stopping')
-    await this.api?.close()
-    await rm(this.paths.apiEndpoint, { force: true })
+    if (this.api != null) {
+      await this.api.close()
+      await rm(this.paths.apiEndpoint, { force: true })
+    }
     await this.bus.stopAll()
     await this.db.close()
     this.log.info('cell stopped')

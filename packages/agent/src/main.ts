@@ -8,7 +8,9 @@ import { CellError } from './errors.ts'
 import { resolveDataDir } from './paths.ts'
 import type { JsonObject } from './config/merge.ts'
 
-const USAGE = `Usage: cell-agent [--data-dir DIR] [--api HOST:PORT] [--listen MULTIADDR]... [--bootstrap MULTIADDR]... [--no-mdns] [--quiet]`
+const USAGE = `Usage: cell-agent [--data-dir DIR] [--api HOST:PORT] [--dns HOST:PORT] [--listen MULTIADDR]...
+                  [--bootstrap MULTIADDR]... [--no-mdns] [--quiet]
+       cell-agent --init [--data-dir DIR] [--name NAME] [--json]`
 
 export function splitHostPort (value: string, flag: string): { host: string, port: number } {
   const match = /^(\[[^\]]+\]|[^:]+):(\d{1,5})$/.exec(value)
@@ -19,9 +21,10 @@ export function splitHostPort (value: string, flag: string): { host: string, por
   return { host: match[1].replace(/^\[|\]$/g, ''), port }
 }
 
-export function overridesFromFlags (values: { api?: string, listen?: string[], bootstrap?: string[], mdns?: boolean }): JsonObject {
+export function overridesFromFlags (values: { api?: string, dns?: string, listen?: string[], bootstrap?: string[], mdns?: boolean }): JsonObject {
   const overrides: JsonObject = {}
   if (values.api != null) overrides.api = splitHostPort(values.api, '--api')
+  if (values.dns != null) overrides.dns = splitHostPort(values.dns, '--dns')
   const p2p: JsonObject = {}
   if (values.listen != null && values.listen.length > 0) p2p.listen = values.listen
   if (values.bootstrap != null && values.bootstrap.length > 0) p2p.bootstrap = values.bootstrap
@@ -30,12 +33,37 @@ export function overridesFromFlags (values: { api?: string, listen?: string[], b
   return overrides
 }
 
+/** `--init`: create the data dir, keys and config, print who we are, exit. */
+async function initialise (dataDir: string, name: string | undefined, json: boolean): Promise<void> {
+  const cell = await Cell.open({ dataDir, stdout: false })
+  try {
+    if (name != null) {
+      await cell.config.update({ cell: { name } })
+    }
+    const summary = {
+      cellId: cell.cellId,
+      name: cell.config.stored.cell.name,
+      wireguardPublicKey: cell.identity.wireguard.publicKey,
+      dataDir: cell.paths.root
+    }
+    process.stdout.write(json
+      ? `${JSON.stringify(summary, null, 2)}\n`
+      : `cell ${summary.name} initialised\n  cell id:  ${summary.cellId}\n  data dir: ${summary.dataDir}\n`)
+  } finally {
+    await cell.stop()
+  }
+}
+
 export async function main (argv = process.argv.slice(2)): Promise<void> {
   const { values } = parseArgs({
     args: argv,
     options: {
       'data-dir': { type: 'string' },
       api: { type: 'string' },
+      dns: { type: 'string' },
+      init: { type: 'boolean' },
+      name: { type: 'string' },
+      json: { type: 'boolean' },
       listen: { type: 'string', multiple: true },
       bootstrap: { type: 'string', multiple: true },
       'no-mdns': { type: 'boolean' },
@@ -50,6 +78,10 @@ export async function main (argv = process.argv.slice(2)): Promise<void> {
   }
 
   const dataDir = resolveDataDir(values['data-dir'])
+  if (values.init === true) {
+    await initialise(dataDir, values.name, values.json === true)
+    return
+  }
   const overrides = overridesFromFlags({ ...values, mdns: values['no-mdns'] === true ? false : undefined })
   const cell = await Cell.open({ dataDir, overrides, stdout: values.quiet === true ? false : undefined })
 

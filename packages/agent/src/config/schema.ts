@@ -42,6 +42,13 @@ export const configSchema = z.strictObject({
     mdns: z.boolean().default(true),
     maxConnections: z.number().int().min(1).max(10_000).default(300)
   }).prefault({}),
+  dns: z.strictObject({
+    enabled: z.boolean().default(true),
+    host: hostSchema.default('127.0.0.1'),
+    // 5353 needs no privileges; choose 53 to serve the machine's resolver.
+    port: portSchema.default(5353),
+    upstreams: z.array(z.string().regex(/^(\[[0-9a-fA-F:.]+\]|[0-9.]+)(:\d{1,5})?$/, 'must be IP[:PORT]')).max(8).default([])
+  }).prefault({}),
   logging: z.strictObject({
     level: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']).default('info'),
     stdout: z.boolean().default(true),

@@ -1,0 +1,12 @@
+#!/usr/bin/env node
+// Entry point of the `cell` command. Plain JavaScript so that an older Node
+// can still print a clear message instead of a syntax error.
+const [major] = process.versions.node.split('.').map(Number)
+if (major < 22) {
+  process.stderr.write(`cell needs Node.js 22 or newer (this is ${process.version}). ` +
+    'Run it as "npx cell" in the project, which uses the Node 24 that npm install provides.\n')
+  process.exit(1)
+}
+
+const { run } = await import('../src/main.ts')
+process.exitCode = await run(process.argv)
