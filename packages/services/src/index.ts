@@ -6,3 +6,4 @@
  * authority and encrypted secrets).
  */
 export * from './dns/index.ts'
+export * from './vault/index.ts'
