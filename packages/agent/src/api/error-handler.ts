@@ -35,6 +35,9 @@ export function errorHandler (log: Logger): Middleware {
       if (ctx.status === 404 && ctx.body == null) {
         ctx.status = 404
         ctx.body = { error: { code: 'ERR_NO_ROUTE', message: `No route for ${ctx.method} ${ctx.path}` } }
+      } else if (ctx.status === 405 || ctx.status === 501) {
+        const allowed = ctx.response.get('Allow')
+        ctx.body = { error: { code: 'ERR_METHOD_NOT_ALLOWED', message: `${ctx.method} is not allowed on ${ctx.path}${allowed !== '' ? `; allowed: ${allowed}` : ''}` } }
       }
     } catch (err) {
       const error = err as HttpLikeError
