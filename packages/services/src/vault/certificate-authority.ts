@@ -19,7 +19,7 @@ import { BACKDATE_MS, CRL_VALIDITY_MS, DAY, FILES } from './constants.ts'
 import { buildCrl } from './crl.ts'
 import type { RevocationReason } from './crl.ts'
 import { REVOCATION_REASONS } from './crl.ts'
-import { VaultCertificateNotFoundError, VaultCertificateStateError, VaultCorruptError } from './errors.ts'
+import { VaultCertificateNotFoundError, VaultCertificateRequestError, VaultCertificateStateError, VaultCorruptError } from './errors.ts'
 import { fromPem, generateRsaKey, randomSerial } from './keys.ts'
 import { Registry, isActive, statusOf } from './registry.ts'
 import type { RegistryEntry } from './registry.ts'
@@ -193,7 +193,7 @@ export class CertificateAuthority {
   /** Revoke `serial`; it appears in the next CRL, which is published at once. */
   async revoke (serial: string, reason: RevocationReason = 'unspecified', now = new Date()): Promise<CertificateInfo> {
     if (!Object.hasOwn(REVOCATION_REASONS, reason)) {
-      throw new VaultCertificateStateError(serial, `given unknown reason "${String(reason).slice(0, 40)}"`, 'revoke')
+      throw new VaultCertificateRequestError('reason', `expected one of ${Object.keys(REVOCATION_REASONS).join(', ')}`)
     }
     return await this.#queue.run(async () => {
       const entry = this.#registry.get(serial)
