@@ -8,6 +8,11 @@ if (major < 22) {
   process.exit(1)
 }
 
+// Cache compiled code on disk (Node 22.1+): a restarted cell skips most of
+// the parse and compile work of its dependencies.
+const { enableCompileCache } = await import('node:module')
+enableCompileCache?.()
+
 const { main } = await import('../src/main.ts')
 main().catch(err => {
   process.stderr.write(`cell-agent: ${err?.message ?? err}\n`)

@@ -8,5 +8,10 @@ if (major < 22) {
   process.exit(1)
 }
 
+// Cache compiled code on disk (Node 22.1+): a restarted cell skips most of
+// the parse and compile work of its dependencies.
+const { enableCompileCache } = await import('node:module')
+enableCompileCache?.()
+
 const { run } = await import('../src/main.ts')
 process.exitCode = await run(process.argv)

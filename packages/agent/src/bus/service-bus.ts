@@ -35,16 +35,23 @@ export class ServiceBus {
   private readonly slots = new Map<string, Slot>()
   private readonly emitter = new EventEmitter()
   private readonly history = new EventHistory(BUS_HISTORY_LIMIT)
-  private ordered: ServiceManager[] = []
+  private orderCache?: ServiceManager[]
 
   constructor (log: Logger) {
     this.log = log
     this.emitter.setMaxListeners(100)
   }
 
+  /** Add a manager; registration order does not matter. */
   register (manager: ServiceManager): void {
     this.slots.set(manager.name, { manager, state: 'stopped', since: new Date().toISOString() })
-    this.ordered = dependencyOrder([...this.slots.values()].map(slot => slot.manager))
+    this.orderCache = undefined
+  }
+
+  /** Managers in start order; throws on unknown dependencies or cycles. */
+  private get ordered (): ServiceManager[] {
+    this.orderCache ??= dependencyOrder([...this.slots.values()].map(slot => slot.manager))
+    return this.orderCache
   }
 
   publish<T extends BusEventType> (type: T, data: BusEventMap[T]): void {
