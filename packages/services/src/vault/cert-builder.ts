@@ -68,6 +68,11 @@ export function buildCaCertificate (
   return cert
 }
 
+/** PEM text with LF line ends (forge writes CRLF; node, openssl and most tools print LF). */
+export function toPem (cert: forge.pki.Certificate): string {
+  return forge.pki.certificateToPem(cert).replace(/\r\n/g, '\n')
+}
+
 /** The CA's subjectKeyIdentifier as a forge byte string. */
 export function caKeyIdentifier (ca: forge.pki.Certificate): string {
   return ca.generateSubjectKeyIdentifier().getBytes()

@@ -11,7 +11,7 @@ import { join } from 'node:path'
 import forge from 'node-forge'
 import type { Logger } from 'pino'
 import { PUBLIC_MODE, readBounded, writeFileAtomic } from './atomic-file.ts'
-import { buildCaCertificate, buildLeafCertificate, keysMatch } from './cert-builder.ts'
+import { buildCaCertificate, buildLeafCertificate, keysMatch, toPem } from './cert-builder.ts'
 import type { CaSigner } from './cert-builder.ts'
 import { flatSans, normalizeRequest } from './cert-request.ts'
 import type { NormalizedRequest } from './cert-request.ts'
@@ -89,14 +89,14 @@ export class CertificateAuthority {
     const key = await generateRsaKey()
     const cert = buildCaCertificate(randomSerial(), commonName, key, now)
     await internal.put(CA_KEY, Buffer.from(key.pem))
-    await writeFileAtomic(join(dir, FILES.caCert), forge.pki.certificateToPem(cert), PUBLIC_MODE)
+    await writeFileAtomic(join(dir, FILES.caCert), toPem(cert), PUBLIC_MODE)
   }
 
   /** Load the CA of an unlocked vault and check that its key and certificate belong together. */
   static async load (dir: string, box: SecretBox, internal: SecretStore, queue: TaskQueue,
     listener: CaListener, log: Logger): Promise<CertificateAuthority> {
     const keyPem = await internal.get(CA_KEY)
-    const caPem = (await readBounded(join(dir, FILES.caCert))).toString('utf8')
+    const caPem = (await readBounded(join(dir, FILES.caCert))).toString('utf8').replace(/\r\n/g, '\n')
     let cert: forge.pki.Certificate
     try {
       cert = forge.pki.certificateFromPem(caPem)
@@ -147,7 +147,7 @@ export class CertificateAuthority {
     // A leaf outliving its CA would fail path validation after the CA expires (RFC 5280 6.1.3).
     const notAfter = new Date(Math.min(now.getTime() + request.days * DAY, caEnd))
     const cert = buildLeafCertificate(this.#signer, { ...request, serial, notBefore, notAfter, publicKey: key.publicKey })
-    const certPem = forge.pki.certificateToPem(cert)
+    const certPem = toPem(cert)
 
     await this.#keys.put(serial, Buffer.from(key.pem))
     await writeFileAtomic(join(this.#dir, FILES.certs, `${serial}.pem`), certPem, PUBLIC_MODE)

@@ -128,6 +128,6 @@ export function buildCrl (ca: CaSigner, spec: CrlSpec): { der: Buffer, pem: stri
   const derBytes = asn1.toDer(certificateList).getBytes()
   return {
     der: Buffer.from(derBytes, 'binary'),
-    pem: forge.pem.encode({ type: 'X509 CRL', body: derBytes })
+    pem: forge.pem.encode({ type: 'X509 CRL', body: derBytes }).replace(/\r\n/g, '\n')
   }
 }

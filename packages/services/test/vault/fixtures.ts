@@ -71,7 +71,7 @@ export interface MtlsResult {
   ok: boolean
   /** The client certificate the server saw, when the handshake completed. */
   clientCert?: X509Certificate
-  /** Why the server refused the client, if it did. */
+  /** Why the handshake failed on the server side, if node reported it (it does not for a rejected client certificate). */
   serverError?: Error
   clientError?: Error
 }
@@ -87,7 +87,7 @@ export async function mutualTls (serverOptions: TlsOptions, clientOptions: Conne
     result.clientCert = socket.getPeerX509Certificate()
     socket.end('ok\n')
   })
-  server.on('tlsClientError', err => { result.serverError = err })
+  server.on('tlsClientError', err => { result.serverError ??= err })
   await new Promise<void>(resolve => server.listen(0, '127.0.0.1', resolve))
   const { port } = server.address() as AddressInfo
 
