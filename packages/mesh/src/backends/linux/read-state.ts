@@ -4,6 +4,7 @@
  * rules (by their priorities), the forwarding switches and the digest in
  * its nftables table's comment. Nothing else on the machine is looked at.
  */
+import { CommandFailedError } from '../../errors.ts'
 import { canonicalCidr, canonicalIp } from '../../net/cidr.ts'
 import { DIGEST_COMMENT_PREFIX } from '../../nft/render.ts'
 import { parseWgDump } from './wg-dump.ts'
@@ -28,12 +29,24 @@ function parseJson<T> (text: string): T[] {
   return Array.isArray(value) ? value as T[] : []
 }
 
+/** Routes of one family and table through the interface; a table never used does not exist yet. */
+async function listRoutes (runner: CommandRunner, [family, table, dev]: string[], signal?: AbortSignal): Promise<IpRoute[]> {
+  try {
+    const { stdout } = await runner.run('ip', ['-j', family, 'route', 'show', 'table', table, 'dev', dev], { signal })
+    return parseJson<IpRoute>(stdout)
+  } catch (err) {
+    if (err instanceof CommandFailedError && err.stderr.includes('does not exist')) {
+      return []
+    }
+    throw err
+  }
+}
+
 async function readRoutes (runner: CommandRunner, layout: LinuxLayout, signal?: AbortSignal): Promise<RouteState[]> {
   const routes: RouteState[] = []
   for (const [tableArg, table] of [['main', 'main'], [String(layout.routeTable), 'cell']] as const) {
     for (const family of ['-4', '-6']) {
-      const { stdout } = await runner.run('ip', ['-j', family, 'route', 'show', 'table', tableArg, 'dev', layout.interfaceName], { signal })
-      for (const route of parseJson<IpRoute>(stdout)) {
+      for (const route of await listRoutes(runner, [family, tableArg, layout.interfaceName], signal)) {
         // Connected routes of the interface addresses are the kernel's, not ours.
         if (route.protocol === 'kernel' || route.dst == null || (route.type != null && route.type !== 'unicast')) {
           continue
