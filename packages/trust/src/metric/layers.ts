@@ -44,8 +44,6 @@ export function edgeLength (edge: Edge): number {
 export function edgeState (graph: AttestationGraph, edge: Edge, mask: number, now: number): EdgeState {
   if (edge.level === 'none') return 'revoked'
   if ((edge.mask & mask) === 0) return 'out-of-scope'
-  if (now < edge.notBefore) return 'not-yet-valid'
-  if (now > edge.notAfter) return 'expired'
 
   // A retired key's later signatures are void; a compromised key's
   // signatures are all void once the compromise is in effect, because
@@ -58,6 +56,8 @@ export function edgeState (graph: AttestationGraph, edge: Edge, mask: number, no
   if (subject != null && now >= subject.effectiveAt) {
     return 'subject-key-retired'
   }
+  if (now < edge.notBefore) return 'not-yet-valid'
+  if (now > edge.notAfter) return 'expired'
   return 'live'
 }
 

@@ -19,16 +19,22 @@ import { StoreIndex, logKey, quarantineKey, slotOf } from './index-state.ts'
 import type { StoredRecord } from './index-state.ts'
 import type { OpenOptions } from '../records/envelope.ts'
 import type { Attestation, KeyNotice, OpenedRecord, PeerRecord } from '../records/types.ts'
-import type { AbstractBatchOperation, AbstractLevel } from 'abstract-level'
 import type { Logger } from 'pino'
+
+export type TrustOp = { type: 'put', key: string, value: Uint8Array } | { type: 'del', key: string }
 
 /**
  * The database the store writes to: any abstract-level database or
- * sublevel with utf8 keys and Uint8Array values ('view' or 'buffer').
- * `any` for the storage format: the store never sees it, and callers pass
- * level, classic-level or memory databases whose format types differ.
+ * sublevel with utf8 keys and Uint8Array values ('view' or 'buffer'),
+ * e.g. `root.sublevel('trust', { valueEncoding: 'view' })`. Declared by the
+ * three methods used, because abstract-level's class types of a sublevel
+ * and of a database are not assignable to each other.
  */
-export type TrustDb = AbstractLevel<any, string, Uint8Array>
+export interface TrustDb {
+  open(): Promise<void>
+  batch(operations: TrustOp[]): Promise<void>
+  iterator(): AsyncIterable<[string, Uint8Array]>
+}
 
 export interface TrustStoreInit {
   db: TrustDb
@@ -61,7 +67,7 @@ export interface StoreCounters {
   ignored: Record<string, number>
 }
 
-type Op = AbstractBatchOperation<TrustDb, string, Uint8Array>
+type Op = TrustOp
 
 function startOf (record: OpenedRecord): number | undefined {
   if (record.kind === 'peer-record') return record.record.issuedAt
