@@ -104,7 +104,7 @@ export class CertificateAuthority {
       throw new VaultCorruptError(FILES.caCert, 'not a PEM certificate')
     }
     const key = fromPem(keyPem.toString('utf8'))
-    if (!keysMatch(cert.publicKey, key.privateKey)) {
+    if (!keysMatch(caPem, key.privateKey)) {
       throw new VaultCorruptError(FILES.caCert, 'does not match the sealed CA key')
     }
 

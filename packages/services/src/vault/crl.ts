@@ -3,8 +3,8 @@
  *
  * node-forge 1.x parses and writes certificates and CSRs but has no CRL
  * support at all (no builder, no parser), and no other maintained pure-JS
- * library signs CRLs with forge keys, so the CertificateList is assembled
- * here from forge.asn1 primitives and signed with the CA's forge key:
+ * library writes them, so the CertificateList is assembled here from
+ * forge.asn1 primitives and the TBSCertList is signed by node:crypto:
  *
  *   CertificateList ::= SEQUENCE { tbsCertList, signatureAlgorithm, signatureValue }
  *   TBSCertList ::= SEQUENCE {
@@ -13,6 +13,7 @@
  *                                                crlEntryExtensions OPTIONAL } OPTIONAL,
  *     crlExtensions [0] EXPLICIT Extensions }
  */
+import { sign } from 'node:crypto'
 import forge from 'node-forge'
 import { caKeyIdentifier } from './cert-builder.ts'
 import type { CaSigner } from './cert-builder.ts'
@@ -116,9 +117,8 @@ export function buildCrl (ca: CaSigner, spec: CrlSpec): { der: Buffer, pem: stri
   ]))
 
   const tbsCertList = seq(tbs)
-  const md = forge.md.sha256.create()
-  md.update(asn1.toDer(tbsCertList).getBytes())
-  const signature = ca.privateKey.sign(md)
+  const tbsDer = Buffer.from(asn1.toDer(tbsCertList).getBytes(), 'binary')
+  const signature = sign('sha256', tbsDer, ca.privateKey).toString('binary')
 
   const certificateList = seq([
     tbsCertList,

@@ -2,47 +2,52 @@
  * RSA key generation and random serial numbers for the CA.
  *
  * Keys come from node:crypto's asynchronous generateKeyPair (OpenSSL on the
- * libuv pool) and are converted into node-forge objects with
- * privateKeyFromPem. node-forge's own `pki.rsa.generateKeyPair(bits, cb)`
- * takes the same native path, but only while the process-wide
- * `forge.options.usePureJavaScript` is false; any other module flipping it
- * would silently move 2048-bit prime searches (seconds) onto the event loop.
- * Calling node:crypto directly makes the non-blocking path unconditional.
+ * libuv pool). node-forge's own `pki.rsa.generateKeyPair(bits, cb)` takes
+ * the same native path (checked in node-forge 1.4 lib/rsa.js), but only
+ * while the process-wide `forge.options.usePureJavaScript` is false; any
+ * module flipping it would silently move 2048-bit prime searches (seconds)
+ * onto the event loop. Calling node:crypto directly makes the non-blocking
+ * path unconditional. The private key stays a node KeyObject, because all
+ * signing happens in OpenSSL too (see cert-builder.ts); forge only gets the
+ * public key it writes into certificates.
  */
-import { generateKeyPair, randomBytes } from 'node:crypto'
+import { createPrivateKey, createPublicKey, generateKeyPair, randomBytes } from 'node:crypto'
+import type { KeyObject } from 'node:crypto'
 import { promisify } from 'node:util'
 import forge from 'node-forge'
 import { RSA_BITS } from './constants.ts'
 
 const generateKeyPairAsync = promisify(generateKeyPair)
 
-/** A fresh key pair in both forms the CA needs. */
+/** A key pair in the forms the CA needs. */
 export interface RsaKey {
   /** PKCS#8 PEM, as handed to TLS servers. */
   pem: string
-  privateKey: forge.pki.rsa.PrivateKey
+  privateKey: KeyObject
+  /** The public half as forge needs it for `cert.publicKey`. */
   publicKey: forge.pki.rsa.PublicKey
 }
 
 /** Generate an RSA key without blocking the event loop. */
 export async function generateRsaKey (bits = RSA_BITS): Promise<RsaKey> {
-  const { privateKey } = await generateKeyPairAsync('rsa', {
+  const { privateKey, publicKey } = await generateKeyPairAsync('rsa', {
     modulusLength: bits,
     publicExponent: 0x10001,
     publicKeyEncoding: { type: 'spki', format: 'pem' },
     privateKeyEncoding: { type: 'pkcs8', format: 'pem' }
   })
-  return fromPem(privateKey)
+  return {
+    pem: privateKey,
+    privateKey: createPrivateKey(privateKey),
+    publicKey: forge.pki.publicKeyFromPem(publicKey) as forge.pki.rsa.PublicKey
+  }
 }
 
-/** Rebuild the forge objects from a stored PKCS#8 or PKCS#1 PEM. */
+/** Rebuild a key from its stored PKCS#8 PEM. */
 export function fromPem (pem: string): RsaKey {
-  const forgeKey = forge.pki.privateKeyFromPem(pem) as forge.pki.rsa.PrivateKey
-  return {
-    pem,
-    privateKey: forgeKey,
-    publicKey: forge.pki.setRsaPublicKey(forgeKey.n, forgeKey.e)
-  }
+  const privateKey = createPrivateKey(pem)
+  const spki = createPublicKey(privateKey).export({ type: 'spki', format: 'pem' }).toString()
+  return { pem, privateKey, publicKey: forge.pki.publicKeyFromPem(spki) as forge.pki.rsa.PublicKey }
 }
 
 /**
