@@ -9,18 +9,20 @@
 import packet from 'dns-packet'
 import type { Answer, DecodedPacket, OptAnswer, Question } from 'dns-packet'
 import type { Logger } from 'pino'
+import { AnswerCache } from './answer-cache.ts'
 import { lookup, inZone, minimalAny } from './authority.ts'
 import type { AuthorityAnswer } from './authority.ts'
-import { CLASSIC_UDP_PAYLOAD, MAX_UDP_PAYLOAD } from './constants.ts'
+import { ANSWER_CACHE_ENTRIES, CLASSIC_UDP_PAYLOAD, MAX_UDP_PAYLOAD } from './constants.ts'
 import type { DnsCounters } from './counters.ts'
 import type { Forwarder } from './forwarder.ts'
 import type { RateLimiter } from './rate-limiter.ts'
 import type { AddressSet } from './source-policy.ts'
 import { RCODE, encodeResponse, isResponse, opcodeOf, peekHeader } from './wire.ts'
 import type { RcodeName, ResponseParts } from './wire.ts'
-import type { Zone } from './zone.ts'
+import type { Zone, ZoneSnapshot } from './zone.ts'
 
 const TCP_LIMIT = 65_535
+const HEADER_BYTES = 12
 const OPCODE_QUERY = 0
 
 export interface QuerySource {
@@ -43,6 +45,12 @@ export interface QueryHandlerInit {
 
 type Reply = Buffer | undefined
 
+interface AnswerContext {
+  zone: ZoneSnapshot
+  mayForward: boolean
+  cacheKey: string | undefined
+}
+
 const RCODE_COUNTER: Record<RcodeName, keyof DnsCounters> = {
   NOERROR: 'noerror',
   FORMERR: 'formerr',
@@ -63,6 +71,7 @@ function encodableName (name: string): boolean {
 export class QueryHandler {
   readonly #init: QueryHandlerInit
   readonly #counters: DnsCounters
+  readonly #cache = new AnswerCache(ANSWER_CACHE_ENTRIES)
   #forwardsInFlight = 0
 
   constructor (init: QueryHandlerInit) {
@@ -103,6 +112,21 @@ export class QueryHandler {
       return source.transport === 'tcp' ? this.#refuseHeader(message) : undefined
     }
 
+    // The answer depends on the query bytes, the zone, the transport (size
+    // limit) and whether this source may recurse (the RA bit).
+    const zone = this.#init.zone.snapshot
+    const mayForward = this.#init.forwarder.enabled && this.#init.forwardSources.has(source.address)
+    let cacheKey: string | undefined
+    if (message.length >= HEADER_BYTES) {
+      cacheKey = AnswerCache.key(message, `${source.transport}${mayForward ? 1 : 0}`)
+      const cached = this.#cache.get(cacheKey, zone.serial)
+      if (cached !== undefined) {
+        if (cached.truncated) counters.truncated++
+        counters[RCODE_COUNTER[cached.rcode]]++
+        return AnswerCache.replay(cached, message)
+      }
+    }
+
     let query: DecodedPacket
     try {
       query = packet.decode(message)
@@ -111,7 +135,7 @@ export class QueryHandler {
     }
 
     try {
-      return this.#answer(query, source)
+      return this.#answer(query, source, { zone, mayForward, cacheKey })
     } catch (error) {
       counters.internalErrors++
       this.#init.log.error({ err: error }, 'failed to answer a query')
@@ -119,10 +143,13 @@ export class QueryHandler {
     }
   }
 
-  #reply (parts: ResponseParts, limit: number): Buffer {
+  #reply (parts: ResponseParts, limit: number, cache?: { key: string, serial: number }): Buffer {
     const { message, truncated } = encodeResponse(parts, limit)
     if (truncated) this.#counters.truncated++
     this.#counters[RCODE_COUNTER[parts.rcode]]++
+    if (cache !== undefined) {
+      this.#cache.set(cache.key, cache.serial, { message, rcode: parts.rcode, truncated })
+    }
     return message
   }
 
@@ -141,7 +168,7 @@ export class QueryHandler {
     return this.#reply({ id: header.id ?? 0, opcode: opcodeOf(header), rcode: 'REFUSED', questions: [] }, CLASSIC_UDP_PAYLOAD)
   }
 
-  #answer (query: DecodedPacket, source: QuerySource): Reply | Promise<Reply> {
+  #answer (query: DecodedPacket, source: QuerySource, context: AnswerContext): Reply | Promise<Reply> {
     if (isResponse(query)) {
       this.#counters.responsesIgnored++
       return undefined
@@ -181,8 +208,7 @@ export class QueryHandler {
     // dns-packet's RecordType leaves out the query-only types (ANY, AXFR).
     const type: string = question.type
     const name = question.name.toLowerCase()
-    const zone = this.#init.zone.snapshot
-    const mayForward = this.#init.forwarder.enabled && this.#init.forwardSources.has(source.address)
+    const { zone, mayForward } = context
     const parts = { ...base, edns, recursionAvailable: mayForward }
 
     if (question.class !== 'IN' && question.class !== undefined) {
@@ -199,6 +225,8 @@ export class QueryHandler {
         return this.#reply({ ...parts, rcode: 'REFUSED' }, limit)
       } else {
         result = lookup(zone, name, type)
+        const cache = context.cacheKey === undefined ? undefined : { key: context.cacheKey, serial: zone.serial }
+        return this.#reply({ ...parts, ...result, authoritative: true }, limit, cache)
       }
       return this.#reply({ ...parts, ...result, authoritative: true }, limit)
     }

@@ -5,6 +5,7 @@
  */
 import { BlockList, isIPv4, isIPv6 } from 'node:net'
 import { OVERLAY_IPV4_PREFIX, OVERLAY_IPV6_PREFIX } from '@cell/trust'
+import { ADDRESS_MEMO_ENTRIES } from './constants.ts'
 import { DnsValidationError } from './errors.ts'
 
 /** Loopback and the overlay: the only sources we resolve for by default. */
@@ -22,6 +23,9 @@ export class AddressSet {
   readonly #list = new BlockList()
   readonly #any: boolean
   readonly #empty: boolean
+  // BlockList parses the address on every check; queries come from few
+  // addresses, so remembering the verdicts keeps this off the hot path.
+  readonly #memo = new Map<string, boolean>()
 
   /** `field` names the option in errors. `'any'` matches every address. */
   constructor (cidrs: readonly string[] | 'any', field: string) {
@@ -45,7 +49,13 @@ export class AddressSet {
   has (address: string): boolean {
     if (this.#any) return true
     if (this.#empty) return false
-    const plain = unmapAddress(address)
-    return this.#list.check(plain, isIPv4(plain) ? 'ipv4' : 'ipv6')
+    let verdict = this.#memo.get(address)
+    if (verdict === undefined) {
+      const plain = unmapAddress(address)
+      verdict = this.#list.check(plain, isIPv4(plain) ? 'ipv4' : 'ipv6')
+      if (this.#memo.size >= ADDRESS_MEMO_ENTRIES) this.#memo.clear()
+      this.#memo.set(address, verdict)
+    }
+    return verdict
   }
 }

@@ -108,8 +108,8 @@ describe('dns: level record store', () => {
   })
 
   it('keeps records across a restart and skips damaged entries', async () => {
-    const db = new Level<string, string>(join(dir, 'db'))
-    const sublevel = db.sublevel<string, string>('dns-records')
+    const db = new Level(join(dir, 'db'))
+    const sublevel = db.sublevel('dns-records')
     const first = await startServer({ records: new LevelRecordStore(sublevel) })
     const record = await first.server.createRecord({ name: 'kept.cell', type: 'TXT', data: 'persisted' })
     await first.server.stop()
