@@ -20,6 +20,7 @@ import {
 } from '../errors.ts'
 import { isValidOverlayClaim } from '../overlay/addresses.ts'
 import { cellPublicKeyRaw } from './cell-id.ts'
+import { verifyEd25519 } from './ed25519.ts'
 import { KINDS, decodePayload, encodePayload, kindOfPayloadType, kindSpec } from './payload.ts'
 import type { AnyRecord, OpenedRecord, RecordKind, RecordOfKind } from './types.ts'
 import type { PrivateKey, PublicKey } from '@libp2p/interface'
@@ -120,9 +121,7 @@ function decodeEnvelope (bytes: Uint8Array): DecodedEnvelope {
 }
 
 function verify (key: PublicKey, data: Uint8Array, signature: Uint8Array): boolean {
-  const ok = key.verify(data, signature)
-  // Ed25519 verifies synchronously; a promise here means some other key type.
-  return ok === true
+  return verifyEd25519(key.raw, data, signature)
 }
 
 function checkTimes (opened: OpenedRecord, now: number, skew: number): void {
