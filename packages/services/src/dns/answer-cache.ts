@@ -20,6 +20,10 @@ export interface CachedAnswer {
 
 const ID_BYTES = 2
 
+/** Bigger queries or answers are not cached, so the cache stays a few MB. */
+const MAX_CACHED_QUERY = 512
+const MAX_CACHED_ANSWER = 1232
+
 export class AnswerCache {
   readonly #entries = new Map<string, CachedAnswer>()
   readonly #maxEntries: number
@@ -48,6 +52,7 @@ export class AnswerCache {
   }
 
   set (key: string, serial: number, answer: CachedAnswer): void {
+    if (key.length > MAX_CACHED_QUERY || answer.message.length > MAX_CACHED_ANSWER) return
     if (serial !== this.#serial) {
       this.#entries.clear()
       this.#serial = serial

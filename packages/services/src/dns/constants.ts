@@ -78,7 +78,7 @@ export const MAX_FORWARDS_IN_FLIGHT = 256
 export const BIND_ATTEMPTS = 5
 
 /** Encoded answers kept for replay; the cache empties when full or when the zone changes. */
-export const ANSWER_CACHE_ENTRIES = 10_000
+export const ANSWER_CACHE_ENTRIES = 4096
 
 /** Source addresses whose policy decisions (forwarding, rate-limit exemption) are memoised. */
 export const ADDRESS_MEMO_ENTRIES = 1024
