@@ -29,6 +29,9 @@ interface Waiter {
   resolve(result: ApplyResult): void
   reject(error: unknown): void
   signal?: AbortSignal
+  /** Called when the caller aborts: rejects at once and tells the running apply */
+  onAbort?: () => void
+  aborted: boolean
 }
 
 /** Keep only the state fields; desired states also carry warnings and more. */
@@ -43,6 +46,8 @@ export class MeshReconciler {
   private current: MeshState | null = null
   private waiters: Waiter[] = []
   private running = false
+  /** Aborts the running apply once every caller waiting on it gave up */
+  private inFlight: { waiters: Waiter[], controller: AbortController } | null = null
 
   constructor (init: MeshReconcilerInit) {
     this.backend = init.backend
@@ -59,18 +64,33 @@ export class MeshReconciler {
     this.current = null
   }
 
-  /** Bring the backend to `desired`. Resolves when it (or a newer state) is applied. */
+  /**
+   * Bring the backend to `desired`. Resolves when it (or a newer state) is
+   * applied; rejects at once if `signal` aborts.
+   */
   async apply (desired: MeshState, options: AbortOptions = {}): Promise<ApplyResult> {
     options.signal?.throwIfAborted()
     const result = new Promise<ApplyResult>((resolve, reject) => {
-      this.waiters.push({ desired, resolve, reject, signal: options.signal })
+      const waiter: Waiter = { desired, resolve, reject, signal: options.signal, aborted: false }
+      if (options.signal != null) {
+        waiter.onAbort = () => {
+          waiter.aborted = true
+          reject(options.signal?.reason)
+          const flight = this.inFlight
+          if (flight?.waiters.includes(waiter) === true && flight.waiters.every((w) => w.aborted)) {
+            flight.controller.abort(options.signal?.reason)
+          }
+        }
+        options.signal.addEventListener('abort', waiter.onAbort, { once: true })
+      }
+      this.waiters.push(waiter)
     })
     if (!this.running) {
       this.running = true
-      // Start on the next tick so that calls made in the same tick coalesce.
+      // Start on the next turn of the event loop so calls made together coalesce.
       setImmediate(() => { void this.drain() })
     }
-    return result
+    return await result
   }
 
   private async drain (): Promise<void> {
@@ -86,33 +106,14 @@ export class MeshReconciler {
   }
 
   private async applyBatch (batch: Waiter[]): Promise<void> {
-    const live = batch.filter((waiter) => {
-      if (waiter.signal?.aborted === true) {
-        waiter.reject(waiter.signal.reason)
-        return false
-      }
-      return true
-    })
+    const live = batch.filter((waiter) => !waiter.aborted)
     if (live.length === 0) {
       return
     }
     const newest = live[live.length - 1]
     const desired = stateOf(newest.desired)
-
-    // A caller that aborts is answered at once; the apply itself stops early
-    // only when every caller waiting on it gave up.
     const controller = new AbortController()
-    let aborted = 0
-    const listeners = live.map((waiter) => {
-      const onAbort = (): void => {
-        waiter.reject(waiter.signal?.reason)
-        if (++aborted === live.length) {
-          controller.abort(waiter.signal?.reason)
-        }
-      }
-      waiter.signal?.addEventListener('abort', onAbort, { once: true })
-      return onAbort
-    })
+    this.inFlight = { waiters: live, controller }
 
     try {
       const current = this.current ?? await this.backend.getState({ signal: controller.signal })
@@ -131,7 +132,10 @@ export class MeshReconciler {
       this.log.error({ err }, 'mesh apply failed')
       live.forEach((waiter) => waiter.reject(err))
     } finally {
-      live.forEach((waiter, i) => waiter.signal?.removeEventListener('abort', listeners[i]))
+      this.inFlight = null
+      live.forEach((waiter) => {
+        if (waiter.onAbort != null) waiter.signal?.removeEventListener('abort', waiter.onAbort)
+      })
     }
   }
 }

@@ -4,10 +4,11 @@ import type { z } from 'zod'
 
 /** The issues of a zod failure with dotted field paths (`prefixes.2`). */
 export function validationIssues (error: z.ZodError): ValidationIssue[] {
-  return error.issues.map((issue) => ({
-    field: issue.path.map(String).join('.'),
-    message: issue.message
-  }))
+  return error.issues.map((issue) => {
+    // An unknown key is reported on its parent object; name the key itself.
+    const path = issue.code === 'unrecognized_keys' ? [...issue.path, issue.keys[0]] : issue.path
+    return { field: path.map(String).join('.'), message: issue.message }
+  })
 }
 
 /**
