@@ -19,7 +19,9 @@ import { BACKDATE_MS, CRL_VALIDITY_MS, DAY, FILES } from './constants.ts'
 import { buildCrl } from './crl.ts'
 import type { RevocationReason } from './crl.ts'
 import { REVOCATION_REASONS } from './crl.ts'
-import { VaultCertificateNotFoundError, VaultCertificateRequestError, VaultCertificateStateError, VaultCorruptError } from './errors.ts'
+import {
+  VaultCertificateNotFoundError, VaultCertificateRequestError, VaultCertificateStateError, VaultCorruptError
+} from './errors.ts'
 import { fromPem, generateRsaKey, randomSerial } from './keys.ts'
 import { Registry, isActive, statusOf } from './registry.ts'
 import type { RegistryEntry } from './registry.ts'
@@ -135,7 +137,9 @@ export class CertificateAuthority {
    * Issue while holding the queue. Key generation happens before anything
    * is written, so an abort or a failure leaves the vault as it was.
    */
-  async issueLocked (request: NormalizedRequest, now: Date, context: IssueContext, signal?: AbortSignal): Promise<IssuedCertificate> {
+  async issueLocked (
+    request: NormalizedRequest, now: Date, context: IssueContext, signal?: AbortSignal
+  ): Promise<IssuedCertificate> {
     signal?.throwIfAborted()
     const key = await generateRsaKey()
     signal?.throwIfAborted()
@@ -167,7 +171,8 @@ export class CertificateAuthority {
       const old = data.certificates.find(e => e.serial === context.supersedes?.serial)
       if (old != null) old.supersededBy = serial
     })
-    this.#log.info({ serial, commonName: entry.commonName, sans: entry.sans, notAfter: entry.notAfter }, 'issued certificate')
+    const { commonName, sans } = entry
+    this.#log.info({ serial, commonName, sans, notAfter: entry.notAfter }, 'issued certificate')
 
     const issued: IssuedCertificate = { ...toInfo(entry, now), certPem, keyPem: key.pem, caPem: this.#caPem }
     if (context.supersedes != null) {
@@ -180,7 +185,9 @@ export class CertificateAuthority {
   }
 
   /** Replace the live certificate `serial` with a new key and serial, same subject and SANs. */
-  async renew (serial: string, options: { days?: number, now?: Date, signal?: AbortSignal } = {}): Promise<IssuedCertificate> {
+  async renew (
+    serial: string, options: { days?: number, now?: Date, signal?: AbortSignal } = {}
+  ): Promise<IssuedCertificate> {
     return await this.#queue.run(async () => {
       const entry = this.#activeEntry(serial, 'renew')
       const request = normalizeRequest({ ...entry, days: options.days ?? entry.days })

@@ -12,7 +12,8 @@ import { FILES } from './constants.ts'
 import { REVOCATION_REASONS } from './crl.ts'
 import { VaultCorruptError } from './errors.ts'
 
-const reasonNames = Object.keys(REVOCATION_REASONS) as [keyof typeof REVOCATION_REASONS, ...Array<keyof typeof REVOCATION_REASONS>]
+type Reason = keyof typeof REVOCATION_REASONS
+const reasonNames = Object.keys(REVOCATION_REASONS) as [Reason, ...Reason[]]
 const isoDate = z.iso.datetime()
 const serial = z.string().regex(/^[0-9a-f]{2,40}$/)
 
