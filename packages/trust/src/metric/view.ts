@@ -2,7 +2,7 @@
  * A computed view: who this cell trusts for one scope at one time, with
  * the source, level, distance and flow of each trusted cell.
  */
-import { UNREACHED, isLive } from './layers.ts'
+import { isLive } from './layers.ts'
 import { inNode } from './flow-state.ts'
 import type { AttestationGraph } from './graph.ts'
 import type { FlowState } from './flow-state.ts'
@@ -73,11 +73,4 @@ export function buildEntries (graph: AttestationGraph, state: FlowState): Map<st
     entries.set(entry.cellId, entry)
   }
   return entries
-}
-
-/** Distance of a node in a state, or undefined if it is not reached. */
-export function distanceOf (state: FlowState, node: number | undefined): number | undefined {
-  if (node === undefined || node >= state.layering.distance.length) return undefined
-  const d = state.layering.distance[node]
-  return d === UNREACHED ? undefined : d
 }

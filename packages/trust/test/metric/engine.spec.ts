@@ -119,6 +119,23 @@ describe('metric/engine', () => {
     assert.deepEqual(why.incoming.map(i => [i.issuer, i.issuerCapacity, i.issuerUsed]), [['B', 63, 63]])
   })
 
+  it('reports the horizon: itself and every cell trusted in some scope', () => {
+    const engine = new TrustEngine({ selfId: 'A' })
+    engine.upsert(edge('A', 'B', { scopes: ['dns'] }))
+    engine.upsert(edge('B', 'C', { scopes: ['mail'] }))
+    engine.upsert(edge('A', 'D', { scopes: ['files'], maxDepth: 0 }))
+    engine.upsert(edge('D', 'E'))
+    assert.deepEqual([...engine.horizon(NOW)].sort(), ['A', 'B', 'D'])
+  })
+
+  it('answers explain from the current graph even on an older view', () => {
+    const engine = new TrustEngine({ selfId: 'A' })
+    engine.upsert(edge('A', 'B'))
+    const old = engine.view('mesh', NOW)
+    engine.upsert(edge('A', 'B', { level: 'none', seq: T0 + YEAR }))
+    assert.equal(old.explain('B').reason, 'revoked')
+  })
+
   it('updates incrementally to the same flow as a full recompute', () => {
     const random = prng(7)
     const { ids, attestations } = randomGraph('h', 400, 6, random)
