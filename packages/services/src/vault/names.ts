@@ -44,9 +44,12 @@ export function checkCellId (cellId: unknown): string {
   return checkName('cell', cellId, CELL_ID_PATTERN)
 }
 
-/** A trust scope such as `mesh` or `service:files`; lowercase. */
+/** Scope that stands for every scope, as in the trust layer's attestations. */
+export const ANY_SCOPE = '*'
+
+/** A trust scope such as `mesh` or `service:files` (lowercase), or `*` for all scopes. */
 export function checkScope (scope: unknown): string {
-  return checkName('scope', scope, SCOPE_PATTERN)
+  return scope === ANY_SCOPE ? ANY_SCOPE : checkName('scope', scope, SCOPE_PATTERN)
 }
 
 /** A non-empty, de-duplicated, sorted list of scopes. */

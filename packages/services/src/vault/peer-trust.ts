@@ -15,7 +15,7 @@ import { z } from 'zod'
 import { PUBLIC_MODE, readIfExists, writeFileAtomic } from './atomic-file.ts'
 import { FILES } from './constants.ts'
 import { VaultCorruptError, VaultPeerCaError } from './errors.ts'
-import { checkCellId, checkScope, checkScopes } from './names.ts'
+import { ANY_SCOPE, checkCellId, checkScope, checkScopes } from './names.ts'
 import type { PeerCa, PeerIdentity } from './types.ts'
 
 const MAX_CA_PEM = 16 * 1024
@@ -124,11 +124,11 @@ export class PeerTrust {
     return this.#peers.map(toPeerCa)
   }
 
-  /** PEMs of the CAs accepted for `scope` that are still within their validity. */
+  /** PEMs of the CAs accepted for `scope` (or for `*`) that are still within their validity. */
   forScope (scope: string, now: Date): string[] {
     checkScope(scope)
     return this.#peers
-      .filter(p => p.scopes.includes(scope) && Date.parse(p.cert.validTo) > now.getTime())
+      .filter(p => (p.scopes.includes(scope) || p.scopes.includes(ANY_SCOPE)) && Date.parse(p.cert.validTo) > now.getTime())
       .map(p => p.caPem)
   }
 

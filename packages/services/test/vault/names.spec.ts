@@ -15,6 +15,8 @@ describe('vault names', () => {
   it('accepts libp2p-style cell ids and lowercase scopes', () => {
     assert.equal(checkCellId('12D3KooWGzh4pBKCoGXTbyEBnGsS2iSxiXsGTnKM6f1Ntcj5zpqF'), '12D3KooWGzh4pBKCoGXTbyEBnGsS2iSxiXsGTnKM6f1Ntcj5zpqF')
     assert.deepEqual(checkScopes(['mesh', 'service:files', 'mesh']), ['mesh', 'service:files'])
+    assert.deepEqual(checkScopes(['*', 'mesh']), ['*', 'mesh'])
+    assert.throws(() => checkScopes(['**']), { code: 'ERR_VAULT_NAME' })
     assert.throws(() => checkScopes([]), { code: 'ERR_VAULT_NAME' })
     assert.throws(() => checkScopes(['Mesh']), { code: 'ERR_VAULT_NAME' })
     assert.throws(() => checkCellId('a/b'), { code: 'ERR_VAULT_NAME' })

@@ -99,6 +99,13 @@ describe('vault trust between cells', () => {
     assert.equal(bob.identifyPeer(issued.certPem)?.self, false)
   })
 
+  it('treats the scope * as every scope', async () => {
+    await alice.acceptPeerCa('bob', bob.caPem(), ['*'])
+    assert.deepEqual(alice.peerCaFor('calendar'), [bob.caPem()])
+    assert.deepEqual(alice.peerCaFor('mesh'), [bob.caPem()])
+    await alice.removePeerCa('bob')
+  })
+
   it('refuses unusable peer CAs and bad scopes', async () => {
     const leaf = await bob.issue({ commonName: 'leaf.bob.cell' })
     const bad: Array<[string, string, string[], string]> = [
