@@ -7,21 +7,29 @@
  */
 import { IpNet } from '@chainsafe/netmask'
 import { OVERLAY_IPV4_PREFIX, OVERLAY_IPV6_PREFIX } from '@cell/trust'
-import { cidrFamily, cidrsOverlap } from '../net/cidr.ts'
+import { cidrFamily, cidrLength, cidrsOverlap, ipv4ToNumber } from '../net/cidr.ts'
 import type { MeshWarning } from '../types.ts'
 
 const OVERLAY_RANGES = [OVERLAY_IPV4_PREFIX, OVERLAY_IPV6_PREFIX]
 
+interface Endpoint4 { value: number, cellId: string }
+interface Endpoint6 { bytes: Uint8Array, cellId: string }
+
 export class ClaimTable {
   private readonly owners = new Map<string, string>()
-  private readonly endpointNets: Array<{ family: 4 | 6, bytes: Uint8Array, cellId: string }> = []
+  private readonly endpoints4: Endpoint4[] = []
+  private readonly endpoints6: Endpoint6[] = []
+  private sorted = true
   readonly warnings: MeshWarning[] = []
 
   /** Remember a peer's endpoint address so no routed prefix may swallow it. */
   addEndpointAddress (cellId: string, address: string): void {
-    const family = cidrFamily(address)
-    const bytes = new IpNet(`${address}/${family === 4 ? 32 : 128}`).network
-    this.endpointNets.push({ family, bytes, cellId })
+    if (cidrFamily(address) === 4) {
+      this.endpoints4.push({ value: ipv4ToNumber(address), cellId })
+      this.sorted = false
+    } else {
+      this.endpoints6.push({ bytes: new IpNet(`${address}/128`).network, cellId })
+    }
   }
 
   /** Claim an overlay host prefix; refused only when already taken. */
@@ -36,7 +44,7 @@ export class ClaimTable {
    * another cell holds it already.
    */
   claimRoute (cellId: string, prefix: string, allowDefault = false): boolean {
-    const isDefault = prefix.endsWith('/0')
+    const isDefault = cidrLength(prefix) === 0
     if (isDefault && !allowDefault) {
       this.warnings.push({ cellId, prefix, reason: 'default routes are only taken from the exit node' })
       return false
@@ -45,16 +53,36 @@ export class ClaimTable {
       this.warnings.push({ cellId, prefix, reason: 'prefix overlaps the overlay address range' })
       return false
     }
-    if (!isDefault) {
-      const net = new IpNet(prefix)
-      const family = cidrFamily(prefix)
-      const swallowed = this.endpointNets.find((endpoint) => endpoint.family === family && net.contains(endpoint.bytes))
-      if (swallowed != null) {
-        this.warnings.push({ cellId, prefix, reason: `prefix contains the underlay endpoint of ${swallowed.cellId}` })
-        return false
-      }
+    const swallowed = isDefault ? null : this.endpointInside(prefix)
+    if (swallowed != null) {
+      this.warnings.push({ cellId, prefix, reason: `prefix contains the underlay endpoint of ${swallowed}` })
+      return false
     }
     return this.take(cellId, prefix)
+  }
+
+  /** The cell whose endpoint lies inside `prefix`, if any (binary search for IPv4). */
+  private endpointInside (prefix: string): string | null {
+    if (cidrFamily(prefix) === 6) {
+      const net = new IpNet(prefix)
+      return this.endpoints6.find((endpoint) => net.contains(endpoint.bytes))?.cellId ?? null
+    }
+    if (!this.sorted) {
+      this.endpoints4.sort((a, b) => a.value - b.value)
+      this.sorted = true
+    }
+    const length = cidrLength(prefix)
+    const first = ipv4ToNumber(prefix.slice(0, prefix.indexOf('/')))
+    const last = first + 2 ** (32 - length) - 1
+    let low = 0
+    let high = this.endpoints4.length
+    while (low < high) {
+      const mid = (low + high) >>> 1
+      if (this.endpoints4[mid].value < first) low = mid + 1
+      else high = mid
+    }
+    const candidate = this.endpoints4[low]
+    return candidate != null && candidate.value <= last ? candidate.cellId : null
   }
 
   private take (cellId: string, prefix: string): boolean {

@@ -37,6 +37,16 @@ export function canonicalIp (address: string): string | null {
   return family === 6 ? canonicalIpv6(address) : null
 }
 
+/** An IPv4 address as an unsigned 32-bit number; the address must be valid. */
+export function ipv4ToNumber (address: string): number {
+  const [a, b, c, d] = address.split('.').map(Number)
+  return ((a << 24) >>> 0) + (b << 16) + (c << 8) + d
+}
+
+function numberToIpv4 (value: number): string {
+  return [value >>> 24, (value >>> 16) & 0xff, (value >>> 8) & 0xff, value & 0xff].join('.')
+}
+
 /**
  * Parse `address/length` (or a bare address, taken as a host prefix) into its
  * canonical form with host bits cleared: `10.0.0.1/24` → `10.0.0.0/24`.
@@ -57,8 +67,18 @@ export function tryCanonicalCidr (text: string): string | null {
   if (!/^\d{1,3}$/.test(lengthText) || Number(lengthText) > max) {
     return null
   }
+  const length = Number(lengthText)
+  if (length === max) {
+    return `${canonicalIp(address) as string}/${max}`
+  }
+  if (family === 4) {
+    // Plain integer masking: this runs for every prefix of every peer, and
+    // the library's generic parser costs several times more here.
+    const mask = length === 0 ? 0 : (0xffffffff << (32 - length)) >>> 0
+    return `${numberToIpv4((ipv4ToNumber(address) & mask) >>> 0)}/${length}`
+  }
   const net = new IpNet(`${address}/${lengthText}`)
-  return `${bytesToIp(net.network)}/${Number(lengthText)}`
+  return `${bytesToIp(net.network)}/${length}`
 }
 
 /** Like `tryCanonicalCidr` but throws `InvalidArgumentError` naming `field`. */

@@ -10,6 +10,14 @@ describe('cidr', () => {
     assert.equal(canonicalCidr('::/0'), '::/0')
   })
 
+  it('masks IPv4 at every boundary', () => {
+    assert.equal(canonicalCidr('10.0.0.1/0'), '0.0.0.0/0')
+    assert.equal(canonicalCidr('255.255.255.255/1'), '128.0.0.0/1')
+    assert.equal(canonicalCidr('10.1.2.3/31'), '10.1.2.2/31')
+    assert.equal(canonicalCidr('203.0.113.77/26'), '203.0.113.64/26')
+    assert.equal(canonicalCidr('255.255.255.255/32'), '255.255.255.255/32')
+  })
+
   it('takes a bare address as a host prefix', () => {
     assert.equal(canonicalCidr('192.0.2.7'), '192.0.2.7/32')
     assert.equal(canonicalCidr('2001:db8::7'), '2001:db8::7/128')
