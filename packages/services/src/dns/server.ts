@@ -102,6 +102,7 @@ export class DnsServer {
   readonly limits: Readonly<DnsLimits>
   readonly #host: string
   readonly #port: number
+  readonly #base: Logger
   readonly #log: Logger
   readonly #zone: Zone
   readonly #records: DnsRecords
@@ -116,7 +117,8 @@ export class DnsServer {
     this.limits = { ...DEFAULT_LIMITS, ...init.limits }
     this.#host = init.host ?? '127.0.0.1'
     this.#port = init.port ?? 53
-    this.#log = (init.log ?? pino({ level: 'silent' })).child({ component: 'dns:server' })
+    this.#base = init.log ?? pino({ level: 'silent' })
+    this.#log = this.#base.child({ component: 'dns:server' })
 
     const zone = DnsNameSchema.safeParse(init.zone ?? C.DEFAULT_ZONE)
     if (!zone.success) throw new DnsValidationError([{ field: 'zone', message: `"${init.zone}" is not a domain name` }])
@@ -126,7 +128,7 @@ export class DnsServer {
     this.#forwarder = new Forwarder({
       upstreams: (init.upstreams ?? []).map(parseUpstream),
       timeout: this.limits.forwardTimeout,
-      log: this.#log.child({ component: 'dns:forwarder' })
+      log: this.#base.child({ component: 'dns:forwarder' })
     })
     this.#forwardSources = new AddressSet(init.forwardSources ?? DEFAULT_FORWARD_SOURCES, 'forwardSources')
     this.#exempt = new AddressSet(this.limits.rateLimitExempt, 'limits.rateLimitExempt')
@@ -138,7 +140,7 @@ export class DnsServer {
       store: init.records ?? new MemoryRecordStore(),
       origin: this.zone,
       maxRecords: this.limits.maxRecords,
-      log: this.#log.child({ component: 'dns:records' }),
+      log: this.#base.child({ component: 'dns:records' }),
       onChange: records => { this.#zone.setRecords(records) }
     })
   }
@@ -267,7 +269,7 @@ export class DnsServer {
     return new TcpListener({
       handler,
       counters: this.#counters,
-      log: this.#log.child({ component: 'dns:tcp' }),
+      log: this.#base.child({ component: 'dns:tcp' }),
       maxConnections: this.limits.maxTcpConnections,
       idleTimeout: this.limits.tcpIdleTimeout,
       maxPipeline: this.limits.maxTcpPipeline,
