@@ -21,6 +21,8 @@ export interface DnsCounters {
   responsesIgnored: number
   /** UDP responses sent with TC set because they did not fit. */
   truncated: number
+  /** Answers replayed from the encoded-answer cache. */
+  answerCacheHits: number
   /** ANY questions answered with the RFC 8482 minimal response. */
   anyMinimal: number
   /** Queries refused or dropped by the per-source rate limit. */
@@ -56,6 +58,7 @@ export function createCounters (): DnsCounters {
     dropped: 0,
     responsesIgnored: 0,
     truncated: 0,
+    answerCacheHits: 0,
     anyMinimal: 0,
     rateLimited: 0,
     forwarded: 0,

@@ -121,6 +121,7 @@ export class QueryHandler {
       cacheKey = AnswerCache.key(message, `${source.transport}${mayForward ? 1 : 0}`)
       const cached = this.#cache.get(cacheKey, zone.serial)
       if (cached !== undefined) {
+        counters.answerCacheHits++
         if (cached.truncated) counters.truncated++
         counters[RCODE_COUNTER[cached.rcode]]++
         return AnswerCache.replay(cached, message)

@@ -1,7 +1,9 @@
 import assert from 'node:assert/strict'
 import type { DnsServer } from '../../src/dns/server.ts'
 import { shortCellId } from '../../src/dns/cells.ts'
+import packet from 'dns-packet'
 import { dig, digShort, digStatus } from './fixtures/dig.ts'
+import { udpExchange } from './fixtures/raw-client.ts'
 import { ALICE, SELF, startServer } from './fixtures/server.ts'
 
 describe('dns: names of trusted cells', () => {
@@ -81,6 +83,26 @@ describe('dns: names of trusted cells', () => {
     assert.equal(rejected.length, 2)
     assert.equal(rejected[0].field, 'name')
     assert.deepEqual(await digShort(port, 'alice.cell', 'A'), [ALICE.ipv4])
+  })
+
+  it('never replays a cached answer after the zone changed', async () => {
+    // Identical bytes hit the encoded-answer cache (dig adds a random
+    // cookie per run, so it never does).
+    const query = packet.encode({ type: 'query', id: 5, flags: packet.RECURSION_DESIRED, questions: [{ name: 'alice.cell', type: 'A' }] })
+    const addresses = async (): Promise<string[]> => {
+      const reply = await udpExchange(port, query)
+      assert.ok(reply !== undefined)
+      return (packet.decode(reply).answers ?? []).map(answer => String(answer.data))
+    }
+
+    const hits = server.status().counters.answerCacheHits
+    assert.deepEqual(await addresses(), [ALICE.ipv4])
+    assert.deepEqual(await addresses(), [ALICE.ipv4])
+    assert.equal(server.status().counters.answerCacheHits, hits + 1)
+    server.setCells([{ ...ALICE, ipv4: '100.64.1.2' }])
+    assert.deepEqual(await addresses(), ['100.64.1.2'])
+    await server.createRecord({ name: 'alice.cell', type: 'A', data: '100.64.1.3' })
+    assert.deepEqual(await addresses(), ['100.64.1.3'])
   })
 
   it('bumps the SOA serial on every change', () => {
