@@ -92,7 +92,7 @@ describe('dns: names of trusted cells', () => {
     const addresses = async (): Promise<string[]> => {
       const reply = await udpExchange(port, query)
       assert.ok(reply !== undefined)
-      return (packet.decode(reply).answers ?? []).map(answer => String(answer.data))
+      return (packet.decode(reply).answers ?? []).map(answer => String((answer as { data?: unknown }).data))
     }
 
     const hits = server.status().counters.answerCacheHits
