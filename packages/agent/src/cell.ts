@@ -3,6 +3,7 @@
  * managers, and the API, started and stopped as one unit.
  */
 import { mkdir, rm } from 'node:fs/promises'
+import { cellPublicKeyRaw, deriveOverlayAddresses } from '@cell/trust'
 import { readFileSync } from 'node:fs'
 import { startApiServer } from './api/server.ts'
 import { ServiceBus } from './bus/service-bus.ts'
@@ -11,6 +12,9 @@ import { ServiceNotRunningError } from './errors.ts'
 import { loadOrCreateIdentity } from './identity/identity.ts'
 import { componentLogger, createAgentLogger } from './logging/logger.ts'
 import { P2PManager } from './p2p/p2p-manager.ts'
+import { dhtPeerRecordOptions } from './trust/dht-records.ts'
+import { trustGossipOptions } from './trust/gossip-options.ts'
+import { TrustManager } from './trust/trust-manager.ts'
 import { dataPaths } from './paths.ts'
 import { openDatabase } from './storage/database.ts'
 import { writeFileAtomic } from './util/atomic-file.ts'
@@ -22,6 +26,7 @@ import type { CellIdentity } from './identity/identity.ts'
 import type { AgentLogger } from './logging/logger.ts'
 import type { CellLibp2p } from './p2p/libp2p-node.ts'
 import type { DataPaths } from './paths.ts'
+import type { PeerRecordContent } from './trust/trust-node.ts'
 import type { CellDatabase } from './storage/database.ts'
 import type { Logger } from 'pino'
 
@@ -45,6 +50,7 @@ export class Cell {
   readonly log: Logger
   private readonly logger: AgentLogger
   private readonly p2p: P2PManager
+  readonly trust: TrustManager
   private api?: ApiServer
   private readonly startedAt = Date.now()
 
@@ -69,11 +75,25 @@ export class Cell {
           announce: p2p.announce,
           bootstrap: p2p.bootstrap,
           mdns: p2p.mdns,
-          maxConnections: p2p.maxConnections
+          maxConnections: p2p.maxConnections,
+          dht: dhtPeerRecordOptions(),
+          gossipsub: trustGossipOptions(peerId => this.bus.isRunning('trust') ? this.trust.node.appScore(peerId) : 0)
         }
       }
     })
     this.bus.register(this.p2p)
+
+    this.trust = new TrustManager({
+      selfId: this.identity.cellId,
+      privateKey: this.identity.privateKey,
+      libp2p: () => this.libp2p,
+      sublevel: name => this.db.sublevel(name),
+      bus: this.bus,
+      log: componentLogger(this.log, 'trust'),
+      settings: () => this.config.effective.trust,
+      peerRecordContent: () => this.peerRecordContent()
+    })
+    this.bus.register(this.trust)
 
     this.config.on('change', ({ previous, current }) => {
       const sections = (Object.keys(current) as Array<keyof CellConfig>)
@@ -153,6 +173,20 @@ export class Cell {
     await this.logger.close()
   }
 
+  /** What this cell announces about itself in its signed peer record. */
+  private peerRecordContent (): PeerRecordContent {
+    const publicKey = cellPublicKeyRaw(this.cellId) as Uint8Array
+    return {
+      name: this.config.effective.cell.name,
+      multiaddrs: this.libp2p.getMultiaddrs().map(address => address.toString()).slice(0, 16),
+      wgPublicKey: this.identity.wireguard.publicKey,
+      wgEndpoints: [],
+      overlay: deriveOverlayAddresses(publicKey),
+      services: this.bus.names().filter(name => this.bus.isRunning(name)),
+      advertisedPrefixes: []
+    }
+  }
+
   private apiContext (): ApiContext {
     return {
       identity: this.identity,
@@ -162,7 +196,8 @@ export class Cell {
       log: componentLogger(this.log, 'api'),
       startedAt: this.startedAt,
       version: VERSION,
-      libp2p: () => this.libp2p
+      libp2p: () => this.libp2p,
+      trust: () => this.bus.running<TrustManager>('trust')
     }
   }
 }

@@ -4,6 +4,8 @@
  */
 import { Command, CommanderError } from 'commander'
 import { configCommands } from './commands/config.ts'
+import { inviteCommands } from './commands/invite.ts'
+import { trustCommands } from './commands/trust.ts'
 import { lifecycleCommands } from './commands/lifecycle.ts'
 import { peerCommands } from './commands/peers.ts'
 import { serviceCommands } from './commands/services.ts'
@@ -12,7 +14,9 @@ import { createContext } from './context.ts'
 import { CliError } from './errors.ts'
 import type { CommandModule } from './context.ts'
 
-const modules: CommandModule[] = [lifecycleCommands, statusCommands, peerCommands, serviceCommands, configCommands]
+const modules: CommandModule[] = [
+  lifecycleCommands, statusCommands, peerCommands, serviceCommands, configCommands, trustCommands, inviteCommands
+]
 
 export function buildProgram (): Command {
   const program = new Command('cell')

@@ -7,6 +7,7 @@ import type { ConfigStore } from '../config/config-store.ts'
 import type { CellIdentity } from '../identity/identity.ts'
 import type { CellLibp2p } from '../p2p/libp2p-node.ts'
 import type { DataPaths } from '../paths.ts'
+import type { TrustManager } from '../trust/trust-manager.ts'
 import type Router from '@koa/router'
 import type { Logger } from 'pino'
 
@@ -20,6 +21,8 @@ export interface ApiContext {
   version: string
   /** The libp2p node; throws ServiceNotRunningError unless p2p runs */
   libp2p(): CellLibp2p
+  /** The trust manager; throws ServiceNotRunningError unless it runs */
+  trust(): TrustManager
 }
 
 export type RouteModule = (router: Router, api: ApiContext) => void

@@ -42,6 +42,10 @@ export const configSchema = z.strictObject({
     mdns: z.boolean().default(true),
     maxConnections: z.number().int().min(1).max(10_000).default(300)
   }).prefault({}),
+  trust: z.strictObject({
+    syncIntervalSeconds: z.number().int().min(0).max(86_400).default(30),
+    quarantineCapacity: z.number().int().min(0).max(100_000).default(1000)
+  }).prefault({}),
   dns: z.strictObject({
     enabled: z.boolean().default(true),
     host: hostSchema.default('127.0.0.1'),

@@ -5,6 +5,8 @@ import { identityRoutes } from './identity.ts'
 import { logRoutes } from './logs.ts'
 import { peerRoutes } from './peers.ts'
 import { serviceRoutes } from './services.ts'
+import { trustRoutes } from './trust.ts'
+import { vaultTrustRoutes } from './vault-trust.ts'
 import type { RouteModule } from '../context.ts'
 
 export const coreRoutes: RouteModule[] = [
@@ -12,7 +14,9 @@ export const coreRoutes: RouteModule[] = [
   peerRoutes,
   serviceRoutes,
   configRoutes,
-  logRoutes
+  logRoutes,
+  trustRoutes,
+  vaultTrustRoutes
 ]
 
 export { healthRoutes }

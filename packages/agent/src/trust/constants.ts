@@ -1,0 +1,51 @@
+/**
+ * Wire names and bounds of the trust layer. Topic and protocol names carry a
+ * version so that a future format can run beside this one.
+ */
+import { MAX_RECORD_BYTES } from '@cell/trust'
+
+/** Gossip topic for signed peer records. */
+export const PEER_RECORD_TOPIC = '/pic/peer-records/1'
+/** Gossip topic for attestations and key notices. */
+export const ATTESTATION_TOPIC = '/pic/attestations/1'
+export const TRUST_TOPICS = [PEER_RECORD_TOPIC, ATTESTATION_TOPIC] as const
+
+/** Anti-entropy sync between two cells (version vectors, then deltas). */
+export const SYNC_PROTOCOL = '/pic/sync/1.0.0'
+/** Invite redemption: challenge, HMAC proof, mutual attestations. */
+export const INVITE_PROTOCOL = '/pic/invite/1.0.0'
+/** DHT namespace of peer records: key `/pic-peer/<cell id>`. */
+export const DHT_PEER_NAMESPACE = 'pic-peer'
+
+/** Largest gossip message accepted before verification. */
+export const MAX_GOSSIP_BYTES = MAX_RECORD_BYTES
+/** Largest version-vector frame in a sync session (about 40k issuers). */
+export const MAX_VECTOR_BYTES = 4 * 1024 * 1024
+/** Records one side sends in one sync session; the rest waits a round. */
+export const MAX_SYNC_RECORDS = 50_000
+/** One whole sync session, either side. */
+export const SYNC_TIMEOUT = 30_000
+/** Periodic sync with one random connected peer. */
+export const SYNC_INTERVAL = 30_000
+/** Invite redemption, dial included. */
+export const INVITE_TIMEOUT = 15_000
+
+/** Peer records are re-issued this often, and valid for twice as long. */
+export const PEER_RECORD_REFRESH = 12 * 60 * 60 * 1000
+export const PEER_RECORD_LIFETIME = 2 * PEER_RECORD_REFRESH
+
+/** Default lifetime of an attestation made without --expires. */
+export const DEFAULT_ATTESTATION_LIFETIME = 365 * 24 * 60 * 60 * 1000
+/** Default onward vouching depth of an attestation. */
+export const DEFAULT_MAX_DEPTH = 2
+
+/** Gossipsub score thresholds (negative scores mean misbehaviour). */
+export const SCORE_THRESHOLDS = {
+  gossipThreshold: -10,
+  publishThreshold: -50,
+  graylistThreshold: -80,
+  acceptPXThreshold: 10,
+  opportunisticGraftThreshold: 20
+}
+/** Application-specific bonus of a directly trusted cell. */
+export const DIRECT_TRUST_SCORE_BONUS = 50

@@ -1,0 +1,185 @@
+/**
+ * The `trust` service: opens the record store, runs the trust engine and
+ * the TrustNode on the cell's libp2p node, answers invites, and tells the
+ * rest of the cell (mesh, DNS, services) when trust changes.
+ */
+import { TrustEngine, TrustStore, createInvite } from '@cell/trust'
+import { InviteLedger } from './invite-ledger.ts'
+import { handleInviteStreams, redeemInvite } from './invite-protocol.ts'
+import { INVITE_PROTOCOL } from './constants.ts'
+import { TrustNode } from './trust-node.ts'
+import { VerifiedSet } from './verified-set.ts'
+import type { JoinResult } from './invite-protocol.ts'
+import type { PeerRecordContent } from './trust-node.ts'
+import type { ServiceBus } from '../bus/service-bus.ts'
+import type { ServiceManager } from '../bus/manager.ts'
+import type { CellLibp2p } from '../p2p/libp2p-node.ts'
+import type { Sublevel } from '../storage/database.ts'
+import type { Scope } from '@cell/trust'
+import type { PrivateKey } from '@libp2p/interface'
+import type { Logger } from 'pino'
+
+export interface TrustManagerInit {
+  selfId: string
+  privateKey: PrivateKey
+  libp2p(): CellLibp2p
+  sublevel(name: string): Sublevel
+  bus: ServiceBus
+  log: Logger
+  peerRecordContent(): PeerRecordContent
+  settings(): { syncIntervalSeconds: number, quarantineCapacity: number }
+}
+
+export interface InviteRequest {
+  level: 'full' | 'marginal'
+  scopes: Scope[]
+  expiresAt: number
+}
+
+/** Debounce of `trust:changed` events on the bus. */
+const CHANGE_DEBOUNCE = 25
+
+export class TrustManager implements ServiceManager {
+  readonly name = 'trust'
+  readonly dependencies = ['p2p'] as const
+  private readonly init: TrustManagerInit
+  private store?: TrustStore
+  private trustNode?: TrustNode
+  private ledger?: InviteLedger
+  private verified?: VerifiedSet
+  private changeTimer?: NodeJS.Timeout
+  private lastReason = ''
+
+  constructor (init: TrustManagerInit) {
+    this.init = init
+  }
+
+  /** The running TrustNode; the manager must be running. */
+  get node (): TrustNode {
+    if (this.trustNode == null) throw new Error('trust is not running')
+    return this.trustNode
+  }
+
+  get records (): TrustStore {
+    if (this.store == null) throw new Error('trust is not running')
+    return this.store
+  }
+
+  get verifiedCells (): VerifiedSet {
+    if (this.verified == null) throw new Error('trust is not running')
+    return this.verified
+  }
+
+  async start (): Promise<void> {
+    const settings = this.init.settings()
+    const store = new TrustStore({
+      db: this.init.sublevel('trust'),
+      selfId: this.init.selfId,
+      quarantineCapacity: settings.quarantineCapacity,
+      log: this.init.log
+    })
+    await store.open()
+    this.store = store
+
+    this.verified = new VerifiedSet(this.init.sublevel('trust-verified'))
+    await this.verified.load()
+    this.ledger = new InviteLedger(this.init.sublevel('trust-invites'))
+
+    const engine = new TrustEngine({ selfId: this.init.selfId, log: this.init.log })
+    const node = new TrustNode({
+      libp2p: this.init.libp2p(),
+      privateKey: this.init.privateKey,
+      store,
+      engine,
+      verified: this.verified,
+      log: this.init.log,
+      peerRecordContent: this.init.peerRecordContent,
+      syncInterval: settings.syncIntervalSeconds * 1000
+    })
+    node.on('change', ({ reason }) => { this.announceChange(reason) })
+    this.trustNode = node
+    await node.start()
+    await handleInviteStreams(this.protocolInit())
+  }
+
+  async stop (): Promise<void> {
+    clearTimeout(this.changeTimer)
+    const node = this.trustNode
+    this.trustNode = undefined
+    if (node != null) {
+      await node.libp2p.unhandle(INVITE_PROTOCOL).catch(() => {})
+      await node.stop().catch(() => {})
+    }
+    await this.store?.close()
+    this.store = undefined
+  }
+
+  status (): Record<string, unknown> {
+    if (this.trustNode == null || this.store == null) return {}
+    const mesh = this.trustNode.view('mesh')
+    return {
+      trustedForMesh: mesh.entries.size,
+      knownCells: this.store.peerRecords().length,
+      attestations: this.store.attestations().length,
+      verified: this.verified?.values().length ?? 0
+    }
+  }
+
+  /** Create a one-time invite token signed by this cell. */
+  async createInvite (request: InviteRequest): Promise<{ token: string, id: string, expiresAt: number }> {
+    const now = Date.now()
+    const multiaddrs = this.init.libp2p().getMultiaddrs().map(address => address.toString())
+    const created = createInvite({
+      privateKey: this.init.privateKey,
+      inviterId: this.init.selfId,
+      multiaddrs,
+      level: request.level,
+      scopes: request.scopes,
+      expiresAt: request.expiresAt,
+      now
+    })
+    await this.ledger?.add({
+      id: created.id,
+      secret: Buffer.from(created.secret).toString('hex'),
+      level: request.level,
+      scopes: request.scopes,
+      expiresAt: request.expiresAt,
+      createdAt: now
+    })
+    return { token: created.token, id: created.id, expiresAt: request.expiresAt }
+  }
+
+  async join (token: string): Promise<JoinResult> {
+    return redeemInvite(this.protocolInit(), token)
+  }
+
+  async listInvites (): Promise<Array<Record<string, unknown>>> {
+    const invites = await this.ledger?.list() ?? []
+    // Never hand the secrets out; they are what makes a token redeemable.
+    return invites.map(({ secret: _secret, ...rest }) => rest)
+  }
+
+  private protocolInit (): Parameters<typeof handleInviteStreams>[0] {
+    return {
+      node: this.node,
+      ledger: this.ledger as InviteLedger,
+      verified: this.verified as VerifiedSet,
+      log: this.init.log,
+      now: Date.now,
+      onVerified: () => { this.engineVerifiedChanged() }
+    }
+  }
+
+  private engineVerifiedChanged (): void {
+    this.trustNode?.refreshVerified()
+  }
+
+  private announceChange (reason: string): void {
+    this.lastReason = reason
+    if (this.changeTimer != null) return
+    this.changeTimer = setTimeout(() => {
+      this.changeTimer = undefined
+      this.init.bus.publish('trust:changed', { reason: this.lastReason })
+    }, CHANGE_DEBOUNCE)
+  }
+}

@@ -1,0 +1,368 @@
+/**
+ * The trust layer of one cell on the network: it gossips signed records,
+ * checks every incoming one before it is stored or relayed, reconciles
+ * with each newly connected cell, publishes this cell's peer record in
+ * gossip and the DHT, and keeps the trust engine in step with the store.
+ *
+ * It needs only a libp2p node and the pure trust parts, so the agent and
+ * the simulation harness run the same code.
+ */
+import { EventEmitter } from 'node:events'
+import { TrustError, classifyError, nextSeq, sealRecord } from '@cell/trust'
+import {
+  ATTESTATION_TOPIC, DEFAULT_ATTESTATION_LIFETIME, DEFAULT_MAX_DEPTH, DIRECT_TRUST_SCORE_BONUS, MAX_GOSSIP_BYTES,
+  PEER_RECORD_LIFETIME, PEER_RECORD_TOPIC, SYNC_INTERVAL, SYNC_PROTOCOL, SYNC_TIMEOUT, TRUST_TOPICS
+} from './constants.ts'
+import { peerRecordKey } from './dht-records.ts'
+import { syncAsInitiator, syncAsResponder } from './sync-protocol.ts'
+import type { SyncResult } from './sync-protocol.ts'
+import type { VerifiedSet } from './verified-set.ts'
+import type { CellLibp2p } from '../p2p/libp2p-node.ts'
+import type {
+  Attestation, IngestResult, OpenedRecord, PeerRecord, Scope, TrustEngine, TrustStore, TrustView
+} from '@cell/trust'
+import type { Message } from '@libp2p/gossipsub'
+import type { PeerId, PrivateKey } from '@libp2p/interface'
+import type { Logger } from 'pino'
+
+type Verdict = 'accept' | 'ignore' | 'reject'
+
+/** What this cell says about itself in its peer record, besides identity. */
+export type PeerRecordContent = Omit<PeerRecord, 'cellId' | 'seq' | 'issuedAt' | 'notAfter'>
+
+export interface TrustNodeInit {
+  libp2p: CellLibp2p
+  privateKey: PrivateKey
+  store: TrustStore
+  engine: TrustEngine
+  verified: VerifiedSet
+  log: Logger
+  /** What goes in this cell's peer record; called on every re-issue */
+  peerRecordContent(): PeerRecordContent
+  /** Clock, injectable for simulations */
+  now?(): number
+  /** Periodic sync interval (default 30 s; 0 turns it off) */
+  syncInterval?: number
+}
+
+export interface AttestOptions {
+  subject: string
+  level: 'full' | 'marginal' | 'none'
+  scopes: Scope[]
+  maxDepth?: number
+  notAfter?: number
+}
+
+export interface TrustNodeEvents {
+  change: [{ reason: string }]
+  synced: [{ peer: string } & SyncResult]
+}
+
+export interface GossipCounters {
+  accept: number
+  ignore: number
+  reject: number
+}
+
+export class TrustNode extends EventEmitter<TrustNodeEvents> {
+  readonly selfId: string
+  private readonly init: TrustNodeInit
+  private readonly now: () => number
+  private readonly gossip: GossipCounters = { accept: 0, ignore: 0, reject: 0 }
+  private syncTimer?: NodeJS.Timeout
+  private horizonTimer?: NodeJS.Timeout
+  private readonly syncing = new Set<string>()
+  private started = false
+  private readonly onConnect = (event: CustomEvent<PeerId>): void => {
+    // Only the side with the lower id initiates, so one connection costs
+    // one sync session rather than two.
+    if (this.selfId < event.detail.toString()) void this.syncWith(event.detail).catch(() => {})
+  }
+
+  constructor (init: TrustNodeInit) {
+    super()
+    this.init = init
+    this.now = init.now ?? Date.now
+    this.selfId = init.libp2p.peerId.toString()
+  }
+
+  get libp2p (): CellLibp2p {
+    return this.init.libp2p
+  }
+
+  async start (): Promise<void> {
+    const { libp2p, store, engine } = this.init
+    this.started = true
+
+    engine.setVerified(this.init.verified.values())
+    for (const record of store.attestations()) engine.upsert(record.record)
+    for (const notice of store.keyNotices()) engine.applyKeyNotice(notice)
+    await this.updateHorizon()
+
+    const pubsub = libp2p.services.pubsub
+    for (const topic of TRUST_TOPICS) {
+      pubsub.topicValidators.set(topic, async (peer, message) => this.validate(topic, peer, message) as any)
+      pubsub.subscribe(topic)
+    }
+
+    await libp2p.handle(SYNC_PROTOCOL, async (stream, connection) => {
+      const signal = AbortSignal.timeout(SYNC_TIMEOUT)
+      try {
+        const result = await syncAsResponder(stream, store, async envelope => { await this.ingest(envelope) }, signal)
+        await this.updateHorizon()
+        this.emit('synced', { peer: connection.remotePeer.toString(), ...result })
+      } catch (err) {
+        this.init.log.debug({ err, peer: connection.remotePeer.toString() }, 'sync (responder) failed')
+        stream.abort(err as Error)
+      }
+    }, { runOnLimitedConnection: false })
+
+    libp2p.addEventListener('peer:connect', this.onConnect)
+    const interval = this.init.syncInterval ?? SYNC_INTERVAL
+    if (interval > 0) {
+      this.syncTimer = setInterval(() => { void this.syncWithRandomPeer() }, interval)
+      this.syncTimer.unref()
+    }
+
+    await this.publishPeerRecord()
+    for (const peer of libp2p.getPeers()) {
+      if (this.selfId < peer.toString()) void this.syncWith(peer).catch(() => {})
+    }
+  }
+
+  async stop (): Promise<void> {
+    this.started = false
+    clearInterval(this.syncTimer)
+    clearTimeout(this.horizonTimer)
+    const { libp2p } = this.init
+    libp2p.removeEventListener('peer:connect', this.onConnect)
+    for (const topic of TRUST_TOPICS) {
+      libp2p.services.pubsub.unsubscribe(topic)
+      libp2p.services.pubsub.topicValidators.delete(topic)
+    }
+    await libp2p.unhandle(SYNC_PROTOCOL)
+  }
+
+  /** The current trust view for one scope. */
+  view (scope: Scope): TrustView {
+    return this.init.engine.view(scope, this.now())
+  }
+
+  /** Sign, store and gossip an attestation from this cell. */
+  async attest (options: AttestOptions): Promise<Attestation> {
+    const now = this.now()
+    const attestation: Attestation = {
+      issuer: this.selfId,
+      subject: options.subject,
+      level: options.level,
+      scopes: options.scopes,
+      maxDepth: options.maxDepth ?? DEFAULT_MAX_DEPTH,
+      seq: this.nextOwnSeq(now),
+      notBefore: now,
+      notAfter: options.notAfter ?? now + DEFAULT_ATTESTATION_LIFETIME
+    }
+    await this.publishOwn(ATTESTATION_TOPIC, sealRecord(this.init.privateKey, 'attestation', attestation))
+    return attestation
+  }
+
+  /** Revoke: a newer attestation for the same subject with level none. */
+  async revoke (subject: string): Promise<Attestation> {
+    return this.attest({ subject, level: 'none', scopes: ['*'], maxDepth: 0 })
+  }
+
+  /** Re-issue and spread this cell's peer record (gossip and DHT). */
+  async publishPeerRecord (): Promise<PeerRecord> {
+    const now = this.now()
+    const record: PeerRecord = {
+      ...this.init.peerRecordContent(),
+      cellId: this.selfId,
+      seq: this.nextOwnSeq(now),
+      issuedAt: now,
+      notAfter: now + PEER_RECORD_LIFETIME
+    }
+    const envelope = sealRecord(this.init.privateKey, 'peer-record', record)
+    await this.publishOwn(PEER_RECORD_TOPIC, envelope)
+
+    // The DHT put needs peers and can be slow; it runs in the background.
+    const dht = this.init.libp2p.services.dht
+    void (async () => {
+      try {
+        for await (const _event of dht.put(peerRecordKey(this.selfId), envelope, { signal: AbortSignal.timeout(SYNC_TIMEOUT) })) {}
+      } catch (err) {
+        this.init.log.debug({ err }, 'DHT put of peer record failed: %s', (err as Error).message)
+      }
+    })()
+    return record
+  }
+
+  /** A cell's peer record: from the store, else from the DHT. */
+  async resolve (cellId: string, signal?: AbortSignal): Promise<PeerRecord | undefined> {
+    const known = this.init.store.peerRecord(cellId)
+    if (known != null) return known
+    try {
+      for await (const event of this.init.libp2p.services.dht.get(peerRecordKey(cellId), { signal: signal ?? AbortSignal.timeout(SYNC_TIMEOUT) })) {
+        if (event.name === 'VALUE') {
+          const result = await this.ingest(event.value)
+          if (result?.record.kind === 'peer-record') return result.record.record
+        }
+      }
+    } catch (err) {
+      this.init.log.debug({ err, cellId }, 'DHT lookup failed')
+    }
+    return this.init.store.peerRecord(cellId)
+  }
+
+  /** Run one sync session with a connected peer, as initiator. */
+  async syncWith (peer: PeerId): Promise<SyncResult | undefined> {
+    const key = peer.toString()
+    if (this.syncing.has(key) || !this.started) return undefined
+    this.syncing.add(key)
+    const signal = AbortSignal.timeout(SYNC_TIMEOUT)
+    try {
+      const stream = await this.init.libp2p.dialProtocol(peer, SYNC_PROTOCOL, { signal })
+      const result = await syncAsInitiator(stream, this.init.store, async envelope => { await this.ingest(envelope) }, signal)
+      await this.updateHorizon()
+      this.emit('synced', { peer: key, ...result })
+      this.init.log.debug({ peer: key, ...result }, 'synced with %s', key)
+      return result
+    } catch (err) {
+      this.init.log.debug({ err, peer: key }, 'sync with %s failed: %s', key, (err as Error).message)
+      throw err
+    } finally {
+      this.syncing.delete(key)
+    }
+  }
+
+  /** Verify and store one envelope, and bring the engine up to date. */
+  async ingest (envelope: Uint8Array): Promise<IngestResult | undefined> {
+    try {
+      const result = await this.init.store.ingest(envelope, { now: this.now() })
+      if (result.status === 'accepted') this.apply(result.record)
+      return result
+    } catch (err) {
+      if (err instanceof TrustError) return undefined
+      throw err
+    }
+  }
+
+  /** Re-read the verified set after the user confirmed a cell. */
+  refreshVerified (): void {
+    this.init.engine.setVerified(this.init.verified.values())
+    this.scheduleHorizonUpdate()
+    this.emit('change', { reason: 'verified cells changed' })
+  }
+
+  /** Gossip verdict counts, store counters and engine statistics. */
+  stats (): Record<string, unknown> {
+    return { gossip: { ...this.gossip }, store: this.init.store.counters(), engine: this.init.engine.stats() }
+  }
+
+  /** Gossipsub's score of each connected peer, as this cell sees it. */
+  scores (): Record<string, number> {
+    const pubsub = this.init.libp2p.services.pubsub as unknown as { getScore(peer: string): number }
+    return Object.fromEntries(this.init.libp2p.getPeers().map(peer => [peer.toString(), pubsub.getScore(peer.toString())]))
+  }
+
+  /** Application-specific gossipsub score: a bonus for direct trust. */
+  appScore (peerId: string): number {
+    try {
+      const entry = this.init.engine.view('mesh', this.now()).get(peerId)
+      return entry?.source === 'direct' || entry?.source === 'verified' ? DIRECT_TRUST_SCORE_BONUS : 0
+    } catch {
+      return 0
+    }
+  }
+
+  private async validate (topic: string, peer: PeerId, message: Message): Promise<Verdict> {
+    const verdict = await this.verdictFor(topic, message.data)
+    this.gossip[verdict]++
+    if (verdict === 'reject') {
+      this.init.log.info({ peer: peer.toString(), topic }, 'rejected gossip from %s', peer.toString())
+    }
+    return verdict
+  }
+
+  private async verdictFor (topic: string, data: Uint8Array): Promise<Verdict> {
+    if (data.byteLength > MAX_GOSSIP_BYTES) {
+      // Counted by the store as too large without parsing it.
+      await this.init.store.ingest(data, { now: this.now() }).catch(() => {})
+      return 'reject'
+    }
+    try {
+      const result = await this.init.store.ingest(data, { now: this.now() })
+      if (result.status !== 'accepted') return 'ignore'
+      this.apply(result.record)
+      const expected = topic === PEER_RECORD_TOPIC ? 'peer-record' : 'attestation'
+      return result.record.kind === expected || (expected === 'attestation' && result.record.kind === 'key-notice') ? 'accept' : 'ignore'
+    } catch (err) {
+      if (err instanceof TrustError) return classifyError(err)
+      this.init.log.error({ err }, 'unexpected error validating gossip')
+      return 'ignore'
+    }
+  }
+
+  private apply (record: OpenedRecord): void {
+    const { engine } = this.init
+    if (record.kind === 'attestation') {
+      engine.upsert(record.record)
+    } else if (record.kind === 'key-notice') {
+      engine.applyKeyNotice(record.record)
+    }
+    this.scheduleHorizonUpdate()
+    this.emit('change', { reason: `${record.kind} from ${record.issuer}` })
+  }
+
+  private scheduleHorizonUpdate (): void {
+    if (this.horizonTimer != null) return
+    this.horizonTimer = setTimeout(() => {
+      this.horizonTimer = undefined
+      void this.updateHorizon().catch(err => { this.init.log.error({ err }, 'horizon update failed') })
+    }, 20)
+  }
+
+  /** Tell the store who is inside the horizon; apply records it promotes. */
+  private async updateHorizon (): Promise<void> {
+    const promoted = await this.init.store.setHorizon(this.init.engine.horizon(this.now()))
+    for (const record of promoted) {
+      this.apply(record)
+    }
+    this.updateDirectPeers()
+  }
+
+  /** Keep directly trusted cells as gossipsub direct peers. */
+  private updateDirectPeers (): void {
+    const direct = (this.init.libp2p.services.pubsub as unknown as { direct?: Set<string> }).direct
+    if (direct == null) return
+    const view = this.init.engine.view('mesh', this.now())
+    for (const entry of view.entries.values()) {
+      if (entry.source === 'direct' || entry.source === 'verified') direct.add(entry.cellId)
+    }
+    for (const id of [...direct]) {
+      const entry = view.get(id)
+      if (entry == null || entry.source === 'indirect') direct.delete(id)
+    }
+  }
+
+  private nextOwnSeq (now: number): number {
+    return nextSeq(this.init.store.versionVector().get(this.selfId) ?? 0, now)
+  }
+
+  private async publishOwn (topic: string, envelope: Uint8Array): Promise<void> {
+    const result = await this.init.store.ingest(envelope, { now: this.now() })
+    if (result.status === 'accepted') this.apply(result.record)
+    try {
+      await this.init.libp2p.services.pubsub.publish(topic, envelope)
+    } catch (err) {
+      // No subscribed peers yet is normal for a lone cell; sync delivers
+      // the record when someone connects.
+      this.init.log.debug({ err }, 'publish on %s: %s', topic, (err as Error).message)
+    }
+  }
+
+  private async syncWithRandomPeer (): Promise<void> {
+    const peers = this.init.libp2p.getPeers()
+    if (peers.length === 0) return
+    const peer = peers[Math.floor(Math.random() * peers.length)]
+    await this.syncWith(peer).catch(() => {})
+  }
+}

@@ -1,0 +1,102 @@
+/**
+ * `cell trust add|revoke|list|why|graph|verify|fingerprint` and
+ * `cell cells`: the web of trust as this cell sees it.
+ */
+import { printFields, printJson, printTable } from '../output.ts'
+import type { CommandModule } from '../context.ts'
+
+const scopes = (value: string): string[] => value.split(',').map(scope => scope.trim()).filter(scope => scope !== '')
+
+export const trustCommands: CommandModule = (program, cli) => {
+  const trust = program.command('trust').description('trust other cells, revoke, and see why')
+
+  trust.command('add <cell>')
+    .description('attest a cell (by id or name) as trusted')
+    .option('--level <level>', 'full or marginal', 'full')
+    .option('--scope <scopes>', 'comma-separated: mesh,route,dns,mail,calendar,files or *', '*')
+    .option('--depth <n>', 'how far your trust reaches past this cell (0-4)', '2')
+    .option('--expires <duration>', 'lifetime such as 30d, 24h', '365d')
+    .action(async (cell: string, options: { level: string, scope: string, depth: string, expires: string }) => {
+      const { attestation } = await (await cli.client()).post('/api/trust/attestations', {
+        cell, level: options.level, scopes: scopes(options.scope), maxDepth: Number(options.depth), expires: options.expires
+      })
+      process.stdout.write(`trusted ${attestation.subject} (${attestation.level}, ${attestation.scopes.join(',')}) until ${new Date(attestation.notAfter).toISOString()}\n`)
+    })
+
+  trust.command('revoke <cell>')
+    .description('withdraw your trust in a cell')
+    .action(async (cell: string) => {
+      const { attestation } = await (await cli.client()).post('/api/trust/revoke', { cell })
+      process.stdout.write(`revoked ${attestation.subject}\n`)
+    })
+
+  trust.command('list')
+    .description('every trusted cell, with level, scopes and source')
+    .option('--json', 'machine-readable output')
+    .action(async (options: { json?: boolean }) => {
+      const { cells } = await (await cli.client()).get('/api/trust')
+      if (options.json === true) { printJson(cells); return }
+      printTable(cells.map((c: any) => ({ cell: c.cellId, name: c.name, level: c.level, source: c.source, distance: c.distance, scopes: c.scopes })),
+        ['cell', 'name', 'level', 'source', 'distance', 'scopes'], '(no trusted cells)')
+    })
+
+  trust.command('why <cell>')
+    .description('why a cell is or is not trusted')
+    .option('--scope <scope>', 'which scope to explain', 'mesh')
+    .option('--json', 'machine-readable output')
+    .action(async (cell: string, options: { scope: string, json?: boolean }) => {
+      const result = await (await cli.client()).get(`/api/trust/why/${encodeURIComponent(cell)}?scope=${encodeURIComponent(options.scope)}`)
+      if (options.json === true) { printJson(result); return }
+      const explanation = result.explanation
+      printFields([['cell', `${result.name ?? ''} ${result.cell}`.trim()], ['scope', result.scope], ['trusted', result.trusted ? 'yes' : 'no'], ['why', explanation.detail]])
+      for (const path of explanation.paths) {
+        process.stdout.write(`  chain: ${path.cells.join(' -> ')}  (${path.levels.join(', ')}; flow ${path.flow})\n`)
+      }
+    })
+
+  trust.command('graph')
+    .description('the attestation graph this cell knows')
+    .option('--format <format>', 'dot or json', 'json')
+    .action(async (options: { format: string }) => {
+      const client = await cli.client()
+      if (options.format === 'dot') {
+        const response = await fetch(`${client.url}/api/trust/graph?format=dot`, { headers: { authorization: `Bearer ${await tokenOf(cli.dataDir())}` } })
+        process.stdout.write(await response.text())
+      } else {
+        printJson(await client.get(`/api/trust/graph?format=${encodeURIComponent(options.format)}`))
+      }
+    })
+
+  trust.command('fingerprint [cell]')
+    .description('the short code to compare out of band (default: this cell)')
+    .option('--json', 'machine-readable output')
+    .action(async (cell: string | undefined, options: { json?: boolean }) => {
+      const client = await cli.client()
+      const id = cell ?? (await client.get('/api/identity')).cellId
+      const result = await client.get(`/api/trust/fingerprint/${encodeURIComponent(id)}`)
+      if (options.json === true) printJson(result)
+      else process.stdout.write(`${result.fingerprint}\n`)
+    })
+
+  trust.command('verify <cell> <fingerprint>')
+    .description('mark a cell verified after comparing its fingerprint out of band')
+    .action(async (cell: string, code: string) => {
+      const result = await (await cli.client()).post('/api/trust/verify', { cell, fingerprint: code })
+      process.stdout.write(`verified ${result.cell}\n`)
+    })
+
+  program.command('cells')
+    .description('cells whose signed peer records this cell holds')
+    .option('--json', 'machine-readable output')
+    .action(async (options: { json?: boolean }) => {
+      const { cells } = await (await cli.client()).get('/api/trust/cells')
+      if (options.json === true) { printJson(cells); return }
+      printTable(cells.map((c: any) => ({ cell: c.cellId, name: c.name, ipv4: c.overlay?.ipv4, ipv6: c.overlay?.ipv6, seq: c.seq })),
+        ['cell', 'name', 'ipv4', 'ipv6', 'seq'], '(no known cells)')
+    })
+}
+
+async function tokenOf (dataDir: string): Promise<string> {
+  const { readFile } = await import('node:fs/promises')
+  return (await readFile(`${dataDir}/api-token`, 'utf8')).trim()
+}
