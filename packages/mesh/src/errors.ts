@@ -9,7 +9,7 @@ export class InvalidArgumentError extends Error {
   readonly code = InvalidArgumentError.code
   readonly field: string
 
-  constructor (field: string, message = 'invalid argument') {
+  constructor (field = 'argument', message = 'invalid argument') {
     super(`${field}: ${message}`)
     this.name = 'InvalidArgumentError'
     this.field = field
@@ -29,7 +29,7 @@ export class ValidationError extends Error {
   readonly field: string
   readonly issues: ValidationIssue[]
 
-  constructor (issues: ValidationIssue[]) {
+  constructor (issues: ValidationIssue[] = []) {
     const first = issues[0] ?? { field: '', message: 'invalid body' }
     super(`${first.field === '' ? 'body' : first.field}: ${first.message}`)
     this.name = 'ValidationError'
@@ -57,7 +57,7 @@ export class CommandFailedError extends Error {
   readonly exitCode: number | null
   readonly stderr: string
 
-  constructor (command: string, exitCode: number | null, stderr: string) {
+  constructor (command = 'command', exitCode: number | null = null, stderr = '') {
     super(`${command} failed${exitCode == null ? '' : ` with exit code ${exitCode}`}: ${stderr.trim().slice(0, 500)}`)
     this.name = 'CommandFailedError'
     this.command = command
@@ -82,7 +82,7 @@ export class InterfaceBusyError extends Error {
   static readonly code = 'ERR_MESH_INTERFACE_BUSY'
   readonly code = InterfaceBusyError.code
 
-  constructor (name: string) {
+  constructor (name = 'the interface') {
     super(`interface ${name} exists and was not created by this cell`)
     this.name = 'InterfaceBusyError'
   }

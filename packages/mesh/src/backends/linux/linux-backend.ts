@@ -12,12 +12,13 @@
 import {
   DEFAULT_FWMARK, DEFAULT_INTERFACE_NAME, DEFAULT_NFT_TABLE, DEFAULT_ROUTE_TABLE, DEFAULT_RULE_PRIORITY, INTERFACE_ALIAS
 } from '../../constants.ts'
-import { BackendNotStartedError, InterfaceBusyError, WireguardUnavailableError } from '../../errors.ts'
+import { BackendNotStartedError, InsufficientPrivilegesError, InterfaceBusyError, WireguardUnavailableError } from '../../errors.ts'
 import { componentLogger } from '../../logger.ts'
 import { renderNftTeardown } from '../../nft/render.ts'
 import { interfaceNameArg, integerArg } from './arguments.ts'
 import { applyLinuxChanges } from './apply-changes.ts'
 import { CommandRunner } from './command-runner.ts'
+import { detectPrivileges } from './privileges.ts'
 import { readLinuxState } from './read-state.ts'
 import { parseWgDump } from './wg-dump.ts'
 import { UserspaceWireguard } from './wireguard-go.ts'
@@ -91,6 +92,10 @@ export class LinuxBackend implements MeshBackend {
       return
     }
     const name = this.layout.interfaceName
+    const privileges = await detectPrivileges()
+    if (!privileges.capNetAdmin) {
+      throw new InsufficientPrivilegesError(`cannot manage ${name}: ${privileges.reasons.join('; ')}`)
+    }
     const existing = await this.readLink(options.signal)
     if (existing != null) {
       // Ours from an earlier run (the alias says so): adopt it as it is.
