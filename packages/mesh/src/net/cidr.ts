@@ -114,8 +114,3 @@ export function cidrsOverlap (a: string, b: string): boolean {
   const netB = new IpNet(b)
   return netA.contains(netB.network) || netB.contains(netA.network)
 }
-
-/** The host prefix (/32 or /128) of an address. */
-export function hostCidr (address: string): string {
-  return canonicalCidr(address)
-}
