@@ -12,6 +12,9 @@ import { ServiceNotRunningError } from './errors.ts'
 import { loadOrCreateIdentity } from './identity/identity.ts'
 import { componentLogger, createAgentLogger } from './logging/logger.ts'
 import { P2PManager } from './p2p/p2p-manager.ts'
+import { API_CREDENTIAL, apiTlsCredentials } from './services/api-tls.ts'
+import { DnsManager } from './services/dns-manager.ts'
+import { VaultManager } from './services/vault-manager.ts'
 import { dhtPeerRecordOptions } from './trust/dht-records.ts'
 import { trustGossipOptions } from './trust/gossip-options.ts'
 import { TrustManager } from './trust/trust-manager.ts'
@@ -51,6 +54,8 @@ export class Cell {
   private readonly logger: AgentLogger
   private readonly p2p: P2PManager
   readonly trust: TrustManager
+  readonly vault: VaultManager
+  readonly dns: DnsManager
   private api?: ApiServer
   private readonly startedAt = Date.now()
 
@@ -94,6 +99,27 @@ export class Cell {
       peerRecordContent: () => this.peerRecordContent()
     })
     this.bus.register(this.trust)
+
+    this.vault = new VaultManager({
+      dir: this.paths.vault,
+      name: () => this.config.effective.cell.name,
+      settings: () => this.config.effective.vault,
+      log: componentLogger(this.log, 'vault'),
+      libraryLog: this.log
+    })
+    this.bus.register(this.vault)
+
+    this.dns = new DnsManager({
+      selfId: this.identity.cellId,
+      selfName: () => this.config.effective.cell.name,
+      settings: () => this.config.effective.dns,
+      trust: () => this.bus.isRunning('trust') ? this.trust : undefined,
+      sublevel: name => this.db.sublevel(name),
+      bus: this.bus,
+      log: componentLogger(this.log, 'dns'),
+      libraryLog: this.log
+    })
+    this.bus.register(this.dns)
 
     this.config.on('change', ({ previous, current }) => {
       const sections = (Object.keys(current) as Array<keyof CellConfig>)
@@ -151,11 +177,18 @@ export class Cell {
     await this.bus.startAll()
 
     const apiConfig = this.config.effective.api
-    this.api = await startApiServer(this.apiContext(), {
+    const api = await startApiServer(this.apiContext(), {
       host: apiConfig.host,
       port: apiConfig.port,
-      bodyLimitBytes: apiConfig.bodyLimitBytes
+      bodyLimitBytes: apiConfig.bodyLimitBytes,
+      tls: apiConfig.tls ? await apiTlsCredentials(this.vault, apiConfig.host) : undefined
     })
+    this.api = api
+    if (apiConfig.tls) {
+      this.vault.onRenewed(({ current }) => {
+        if (current.credential === API_CREDENTIAL) api.setCredentials({ key: current.keyPem, cert: current.certPem })
+      })
+    }
     await writeFileAtomic(this.paths.apiEndpoint, `${JSON.stringify({ url: this.api.url, pid: process.pid })}\n`)
     this.log.info({ url: this.api.url }, 'API listening on %s', this.api.url)
   }
@@ -197,7 +230,9 @@ export class Cell {
       startedAt: this.startedAt,
       version: VERSION,
       libp2p: () => this.libp2p,
-      trust: () => this.bus.running<TrustManager>('trust')
+      trust: () => this.bus.running<TrustManager>('trust'),
+      vault: () => this.vault,
+      dns: () => this.bus.running<DnsManager>('dns')
     }
   }
 }

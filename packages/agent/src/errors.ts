@@ -110,3 +110,21 @@ export class DataDirError extends CellError {
     this.name = 'DataDirError'
   }
 }
+
+export class VaultLockedError extends CellError {
+  static readonly code = 'ERR_VAULT_LOCKED'
+
+  constructor (reason: string) {
+    super(`The vault is locked: ${reason}`, VaultLockedError.code, 423)
+    this.name = 'VaultLockedError'
+  }
+}
+
+export class VaultPassphraseFileError extends CellError {
+  static readonly code = 'ERR_VAULT_PASSPHRASE_FILE'
+
+  constructor (file: string, reason: string, options?: ErrorOptions) {
+    super(`Cannot use vault passphrase file ${file}: ${reason}`, VaultPassphraseFileError.code, 500, options)
+    this.name = 'VaultPassphraseFileError'
+  }
+}

@@ -7,6 +7,8 @@ import type { ConfigStore } from '../config/config-store.ts'
 import type { CellIdentity } from '../identity/identity.ts'
 import type { CellLibp2p } from '../p2p/libp2p-node.ts'
 import type { DataPaths } from '../paths.ts'
+import type { DnsManager } from '../services/dns-manager.ts'
+import type { VaultManager } from '../services/vault-manager.ts'
 import type { TrustManager } from '../trust/trust-manager.ts'
 import type Router from '@koa/router'
 import type { Logger } from 'pino'
@@ -23,6 +25,10 @@ export interface ApiContext {
   libp2p(): CellLibp2p
   /** The trust manager; throws ServiceNotRunningError unless it runs */
   trust(): TrustManager
+  /** The vault manager; its `vault` throws VaultLockedError or ServiceNotRunningError unless open */
+  vault(): VaultManager
+  /** The DNS manager; throws ServiceNotRunningError unless it runs */
+  dns(): DnsManager
 }
 
 export type RouteModule = (router: Router, api: ApiContext) => void

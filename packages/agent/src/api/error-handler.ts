@@ -17,6 +17,7 @@ interface HttpLikeError {
   code?: string
   details?: unknown
   issues?: unknown
+  field?: unknown
 }
 
 // Codes for errors thrown by body parsing (raw-body and friends).
@@ -26,6 +27,27 @@ const PARSER_CODES: Record<string, string> = {
   'entity.verify.failed': 'ERR_MALFORMED_BODY',
   'encoding.unsupported': 'ERR_UNSUPPORTED_ENCODING',
   'request.aborted': 'ERR_REQUEST_ABORTED'
+}
+
+// HTTP statuses of errors from our libraries (@cell/services ...), which
+// carry a stable `code` but know nothing of HTTP. Bad input is 400, unknown
+// things 404, wrong state 409, a locked vault 423; never a 500.
+const LIBRARY_STATUS: Record<string, number> = {
+  ERR_VAULT_NAME: 400,
+  ERR_VAULT_CERT_REQUEST: 400,
+  ERR_VAULT_PEER_CA: 400,
+  ERR_VAULT_SECRET_TOO_LARGE: 400,
+  ERR_VAULT_AGE_DECRYPT: 400,
+  ERR_VAULT_SECRET_NOT_FOUND: 404,
+  ERR_VAULT_CERT_NOT_FOUND: 404,
+  ERR_VAULT_CERT_STATE: 409,
+  ERR_VAULT_CLOSED: 409,
+  ERR_VAULT_PASSPHRASE: 423,
+  ERR_DNS_VALIDATION: 400,
+  ERR_DNS_RECORD_NOT_FOUND: 404,
+  ERR_DNS_RECORD_CONFLICT: 409,
+  ERR_DNS_RECORD_LIMIT: 409,
+  ERR_DNS_SERVER_STATE: 409
 }
 
 export function errorHandler (log: Logger): Middleware {
@@ -52,6 +74,20 @@ export function errorHandler (log: Logger): Middleware {
           }
         }
         if (err.status >= 500) log.error({ err }, 'request failed: %s %s', ctx.method, ctx.path)
+        return
+      }
+
+      const libraryStatus = error.code != null ? LIBRARY_STATUS[error.code] : undefined
+      if (libraryStatus != null) {
+        ctx.status = libraryStatus
+        ctx.body = {
+          error: {
+            code: error.code,
+            message: error.message,
+            ...(typeof error.field === 'string' ? { field: error.field } : {}),
+            ...(error.issues != null ? { issues: error.issues } : {})
+          }
+        }
         return
       }
 

@@ -4,6 +4,7 @@
  * and parsed strictly (top level must be an object or array).
  */
 import { createServer } from 'node:http'
+import { createServer as createHttpsServer } from 'node:https'
 import { bodyParser } from '@koa/bodyparser'
 import Router from '@koa/router'
 import Koa from 'koa'
@@ -13,6 +14,7 @@ import { errorHandler } from './error-handler.ts'
 import { coreRoutes, healthRoutes } from './routes/index.ts'
 import type { ApiContext, RouteModule } from './context.ts'
 import type { Server } from 'node:http'
+import type { Server as HttpsServer } from 'node:https'
 import type { AddressInfo } from 'node:net'
 
 export interface ApiServerInit {
@@ -21,11 +23,20 @@ export interface ApiServerInit {
   bodyLimitBytes: number
   /** Extra route modules (trust, mesh, vault, dns ...) */
   routes?: RouteModule[]
+  /** Serve HTTPS with this key and certificate (PEM) */
+  tls?: ApiTlsCredentials
+}
+
+export interface ApiTlsCredentials {
+  key: string
+  cert: string
 }
 
 export interface ApiServer {
   url: string
   port: number
+  /** Swap the TLS key and certificate for new connections (after renewal) */
+  setCredentials(tls: ApiTlsCredentials): void
   close(): Promise<void>
 }
 
@@ -64,7 +75,9 @@ export function createApiApp (api: ApiContext, init: Pick<ApiServerInit, 'bodyLi
 
 export async function startApiServer (api: ApiContext, init: ApiServerInit): Promise<ApiServer> {
   const app = createApiApp(api, init)
-  const server: Server = createServer(app.callback())
+  const server: Server = init.tls != null
+    ? createHttpsServer({ key: init.tls.key, cert: init.tls.cert }, app.callback())
+    : createServer(app.callback())
   // Slow or idle clients must not pin sockets forever.
   server.requestTimeout = 60_000
   server.headersTimeout = 20_000
@@ -83,8 +96,13 @@ export async function startApiServer (api: ApiContext, init: ApiServerInit): Pro
   const address = server.address() as AddressInfo
   const host = address.family === 'IPv6' ? `[${address.address}]` : address.address
   return {
-    url: `http://${host}:${address.port}`,
+    url: `${init.tls != null ? 'https' : 'http'}://${host}:${address.port}`,
     port: address.port,
+    setCredentials: tls => {
+      if (init.tls == null) throw new CellError('The API serves plain HTTP; it has no TLS context to replace', 'ERR_API_NOT_TLS')
+      const secure = server as unknown as HttpsServer
+      secure.setSecureContext({ key: tls.key, cert: tls.cert })
+    },
     close: async () => {
       server.closeAllConnections()
       await new Promise<void>(resolve => { server.close(() => { resolve() }) })

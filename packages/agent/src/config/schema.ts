@@ -33,7 +33,9 @@ export const configSchema = z.strictObject({
   api: z.strictObject({
     host: hostSchema.default(DEFAULT_API_HOST),
     port: portSchema.default(DEFAULT_API_PORT),
-    bodyLimitBytes: z.number().int().min(1024).max(64 * 1024 * 1024).default(DEFAULT_API_BODY_LIMIT)
+    bodyLimitBytes: z.number().int().min(1024).max(64 * 1024 * 1024).default(DEFAULT_API_BODY_LIMIT),
+    // HTTPS with a certificate from the cell's own CA (needs the vault).
+    tls: z.boolean().default(false)
   }).prefault({}),
   p2p: z.strictObject({
     listen: z.array(multiaddrSchema).max(16).default([`/ip4/0.0.0.0/tcp/${DEFAULT_P2P_PORT}`]),
@@ -52,6 +54,12 @@ export const configSchema = z.strictObject({
     // 5353 needs no privileges; choose 53 to serve the machine's resolver.
     port: portSchema.default(5353),
     upstreams: z.array(z.string().regex(/^(\[[0-9a-fA-F:.]+\]|[0-9.]+)(:\d{1,5})?$/, 'must be IP[:PORT]')).max(8).default([])
+  }).prefault({}),
+  vault: z.strictObject({
+    // Read when CELL_VAULT_PASSPHRASE is unset; without either the vault uses a key file.
+    passphraseFile: z.string().min(1).max(4096).optional(),
+    renewBeforeDays: z.number().int().min(1).max(365).default(30),
+    renewIntervalMinutes: z.number().int().min(1).max(7 * 24 * 60).default(6 * 60)
   }).prefault({}),
   logging: z.strictObject({
     level: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']).default('info'),

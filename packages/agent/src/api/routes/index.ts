@@ -1,11 +1,14 @@
 /** The route modules of the core API, in mount order. */
 import { configRoutes } from './config.ts'
+import { dnsRoutes } from './dns.ts'
 import { healthRoutes } from './health.ts'
 import { identityRoutes } from './identity.ts'
 import { logRoutes } from './logs.ts'
+import { networkRoutes } from './network.ts'
 import { peerRoutes } from './peers.ts'
 import { serviceRoutes } from './services.ts'
 import { trustRoutes } from './trust.ts'
+import { vaultRoutes } from './vault.ts'
 import { vaultTrustRoutes } from './vault-trust.ts'
 import type { RouteModule } from '../context.ts'
 
@@ -16,7 +19,10 @@ export const coreRoutes: RouteModule[] = [
   configRoutes,
   logRoutes,
   trustRoutes,
-  vaultTrustRoutes
+  vaultTrustRoutes,
+  vaultRoutes,
+  dnsRoutes,
+  networkRoutes
 ]
 
 export { healthRoutes }
