@@ -83,6 +83,28 @@ describe('web of trust between agent processes', function () {
       JSON.stringify(explanation.paths))
   })
 
+  it('shows the web through the CLI: list, graph, cells, fingerprint and verify', async () => {
+    const list = JSON.parse((await a.cli(['trust', 'list', '--json'])).stdout) as Array<{ cellId: string, source: string }>
+    assert.equal(list.find(cell => cell.cellId === ids.c)?.source, 'indirect')
+    assert.ok(['direct', 'verified'].includes(list.find(cell => cell.cellId === ids.b)?.source ?? ''))
+
+    const dot = await a.cli(['trust', 'graph', '--format', 'dot'])
+    assert.match(dot.stdout, /^digraph trust \{/)
+    assert.ok(dot.stdout.includes(`"${ids.b}" -> "${ids.c}"`))
+
+    const cells = JSON.parse((await a.cli(['cells', '--json'])).stdout) as Array<{ cellId: string, overlay: { ipv6: string } }>
+    assert.ok(cells.some(cell => cell.cellId === ids.c && cell.overlay.ipv6.startsWith('fdab:bf08:7a36:')))
+
+    const code = (await c.cli(['trust', 'fingerprint'])).stdout.trim()
+    assert.match(code, /^[0-9a-f]{4}(-[0-9a-f]{4}){4}$/)
+    const wrong = await a.cli(['trust', 'verify', ids.c, '0000-0000-0000-0000-0000'])
+    assert.notEqual(wrong.code, 0)
+    assert.match(wrong.stderr, /Fingerprint mismatch/)
+    const verified = await a.cli(['trust', 'verify', ids.c, code])
+    assert.equal(verified.code, 0, verified.stderr)
+    await waitFor(async () => (await trusted(a)).get(ids.c)?.source === 'verified', { what: 'C to become verified on A' })
+  })
+
   it('refuses a reused invite token and a tampered one', async () => {
     const token = await invite(a)
     const e = await startAgent({ bootstrap: await a.multiaddrs() })
@@ -112,6 +134,10 @@ describe('web of trust between agent processes', function () {
   })
 
   it('spreads B revoking C to A within 2 s', async () => {
+    // Undo the out-of-band verification from the CLI test, so that B's
+    // attestation is again the only thing carrying C to A.
+    await a.api('POST', '/api/trust/revoke', { cell: ids.c })
+    await waitFor(async () => (await trusted(a)).get(ids.c)?.source === 'indirect', { what: 'C to be indirect again on A' })
     const revoked = await b.cli(['trust', 'revoke', ids.c])
     assert.equal(revoked.code, 0, revoked.stderr)
     const started = Date.now()

@@ -15,7 +15,7 @@ import type { ServiceBus } from '../bus/service-bus.ts'
 import type { ServiceManager } from '../bus/manager.ts'
 import type { CellLibp2p } from '../p2p/libp2p-node.ts'
 import type { Sublevel } from '../storage/database.ts'
-import type { Scope } from '@cell/trust'
+import type { Attestation, Scope } from '@cell/trust'
 import type { PrivateKey } from '@libp2p/interface'
 import type { Logger } from 'pino'
 
@@ -147,6 +147,18 @@ export class TrustManager implements ServiceManager {
       createdAt: now
     })
     return { token: created.token, id: created.id, expiresAt: request.expiresAt }
+  }
+
+  /**
+   * Withdraw this cell's trust in a cell: a revocation attestation, and the
+   * end of its verified status, which would otherwise keep it trusted.
+   */
+  async revoke (subject: string): Promise<Attestation> {
+    const attestation = await this.node.revoke(subject)
+    if (await this.verifiedCells.delete(subject)) {
+      this.node.refreshVerified()
+    }
+    return attestation
   }
 
   async join (token: string): Promise<JoinResult> {

@@ -40,6 +40,13 @@ export class VerifiedSet {
     this.ids.add(cellId)
   }
 
+  async delete (cellId: string): Promise<boolean> {
+    if (!this.ids.has(cellId)) return false
+    await this.db.del(cellId)
+    this.ids.delete(cellId)
+    return true
+  }
+
   has (cellId: string): boolean {
     return this.ids.has(cellId)
   }

@@ -117,7 +117,7 @@ export const trustRoutes: RouteModule = (router, api) => {
   router.post('/api/trust/revoke', async ctx => {
     const body = parseInput(revokeBody, ctx.request.body)
     const subject = resolveCell(api, body.cell)
-    ctx.body = { attestation: await api.trust().node.revoke(subject) }
+    ctx.body = { attestation: await api.trust().revoke(subject) }
   })
 
   router.get('/api/trust/attestations', ctx => {

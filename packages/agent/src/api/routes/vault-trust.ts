@@ -35,7 +35,7 @@ export const vaultTrustRoutes: RouteModule = (router, api) => {
 
   router.delete('/api/vault/trust/keys/:cell', async ctx => {
     const subject = resolveCell(api, parseInput(z.string().min(1).max(128).regex(/^[A-Za-z0-9-]+$/), ctx.params.cell, 'cell'))
-    ctx.body = { attestation: await api.trust().node.revoke(subject) }
+    ctx.body = { attestation: await api.trust().revoke(subject) }
   })
 
   router.post('/api/vault/trust/verify', ctx => {
