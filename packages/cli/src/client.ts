@@ -5,6 +5,8 @@
 import { readFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { AgentNotRunningError, ApiError, CliError } from './errors.ts'
+import { httpsRequest } from './https-request.ts'
+import type { SimpleResponse } from './https-request.ts'
 
 const REQUEST_TIMEOUT = 30_000
 
@@ -32,13 +34,25 @@ async function readEndpoint (dataDir: string): Promise<{ url: string, token: str
   return { url, token }
 }
 
+/** The cell's CA, which an agent serving HTTPS (config `api.tls`) uses for its certificate. */
+async function readCellCa (dataDir: string): Promise<string> {
+  try {
+    return await readFile(join(dataDir, 'vault', 'ca.pem'), 'utf8')
+  } catch {
+    throw new CliError(`The agent serves HTTPS but the cell CA ${dataDir}/vault/ca.pem is unreadable`, 'ERR_CA_UNREADABLE')
+  }
+}
+
 export async function connect (dataDir: string): Promise<ApiClient> {
   const { url, token } = await readEndpoint(dataDir)
+  const ca = url.startsWith('https:') ? await readCellCa(dataDir) : undefined
+  const send = async (target: string, init: { method: string, headers: Record<string, string>, body?: string, signal: AbortSignal }): Promise<SimpleResponse> =>
+    ca != null ? httpsRequest(target, { ...init, ca }) : fetch(target, init)
 
   const request = async <T>(method: string, path: string, body?: unknown): Promise<T> => {
-    let response: Response
+    let response: SimpleResponse
     try {
-      response = await fetch(`${url}${path}`, {
+      response = await send(`${url}${path}`, {
         method,
         headers: {
           authorization: `Bearer ${token}`,
@@ -48,8 +62,8 @@ export async function connect (dataDir: string): Promise<ApiClient> {
         signal: AbortSignal.timeout(REQUEST_TIMEOUT)
       })
     } catch (err) {
-      const cause = (err as { cause?: { code?: string } }).cause
-      if (cause?.code === 'ECONNREFUSED') throw new AgentNotRunningError(dataDir)
+      const code = (err as { cause?: { code?: string } }).cause?.code ?? (err as { code?: string }).code
+      if (code === 'ECONNREFUSED') throw new AgentNotRunningError(dataDir)
       throw new CliError(`Cannot reach the agent at ${url}: ${(err as Error).message}`, 'ERR_UNREACHABLE')
     }
 

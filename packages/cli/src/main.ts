@@ -4,18 +4,21 @@
  */
 import { Command, CommanderError } from 'commander'
 import { configCommands } from './commands/config.ts'
+import { dnsCommands } from './commands/dns.ts'
 import { inviteCommands } from './commands/invite.ts'
 import { trustCommands } from './commands/trust.ts'
 import { lifecycleCommands } from './commands/lifecycle.ts'
 import { peerCommands } from './commands/peers.ts'
 import { serviceCommands } from './commands/services.ts'
 import { statusCommands } from './commands/status.ts'
+import { vaultCommands } from './commands/vault.ts'
 import { createContext } from './context.ts'
 import { CliError } from './errors.ts'
 import type { CommandModule } from './context.ts'
 
 const modules: CommandModule[] = [
-  lifecycleCommands, statusCommands, peerCommands, serviceCommands, configCommands, trustCommands, inviteCommands
+  lifecycleCommands, statusCommands, peerCommands, serviceCommands, configCommands, trustCommands, inviteCommands,
+  vaultCommands, dnsCommands
 ]
 
 export function buildProgram (): Command {
