@@ -97,6 +97,11 @@ export async function main (argv = process.argv.slice(2)): Promise<void> {
   }
   process.on('SIGINT', () => { stop('SIGINT') })
   process.on('SIGTERM', () => { stop('SIGTERM') })
+  // Started by `cell start` with an IPC channel: the channel closes when
+  // that parent dies, however it died.
+  if (process.send != null) {
+    process.on('disconnect', () => { stop('parent exited') })
+  }
 
   try {
     await cell.start()

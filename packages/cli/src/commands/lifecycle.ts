@@ -13,7 +13,9 @@ function agentBin (): string {
 }
 
 async function runAgent (args: string[]): Promise<number> {
-  const child = spawn(process.execPath, [agentBin(), ...args], { stdio: 'inherit' })
+  // The IPC channel is how the agent notices that this process died, even
+  // by SIGKILL: it then stops cleanly instead of running on orphaned.
+  const child = spawn(process.execPath, [agentBin(), ...args], { stdio: ['inherit', 'inherit', 'inherit', 'ipc'] })
   const forward = (signal: NodeJS.Signals): void => { child.kill(signal) }
   process.on('SIGINT', forward)
   process.on('SIGTERM', forward)
