@@ -5,6 +5,7 @@
 import type { ServiceBus } from '../bus/service-bus.ts'
 import type { ConfigStore } from '../config/config-store.ts'
 import type { CellIdentity } from '../identity/identity.ts'
+import type { MeshManager } from '../mesh/mesh-manager.ts'
 import type { CellLibp2p } from '../p2p/libp2p-node.ts'
 import type { DataPaths } from '../paths.ts'
 import type { DnsManager } from '../services/dns-manager.ts'
@@ -25,6 +26,8 @@ export interface ApiContext {
   libp2p(): CellLibp2p
   /** The trust manager; throws ServiceNotRunningError unless it runs */
   trust(): TrustManager
+  /** The mesh manager; throws ServiceNotRunningError unless it runs */
+  mesh(): MeshManager
   /** The vault manager; its `vault` throws VaultLockedError or ServiceNotRunningError unless open */
   vault(): VaultManager
   /** The DNS manager; throws ServiceNotRunningError unless it runs */

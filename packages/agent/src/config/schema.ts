@@ -10,6 +10,7 @@ import {
   DEFAULT_API_BODY_LIMIT, DEFAULT_API_HOST, DEFAULT_API_PORT, DEFAULT_LOG_FILE_BYTES, DEFAULT_LOG_FILES_KEPT,
   DEFAULT_P2P_PORT
 } from '../constants.ts'
+import { meshConfigSchema } from '../mesh/config-schema.ts'
 
 /** RFC 1035 section 2.3.1 label, lowercase: what a cell name must be. */
 export const cellNameSchema = z.string()
@@ -61,6 +62,7 @@ export const configSchema = z.strictObject({
     renewBeforeDays: z.number().int().min(1).max(365).default(30),
     renewIntervalMinutes: z.number().int().min(1).max(7 * 24 * 60).default(6 * 60)
   }).prefault({}),
+  mesh: meshConfigSchema.prefault({}),
   logging: z.strictObject({
     level: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']).default('info'),
     stdout: z.boolean().default(true),

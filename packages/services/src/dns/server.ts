@@ -233,7 +233,11 @@ export class DnsServer {
     let lastError: unknown
     for (let attempt = 0; attempt < C.BIND_ATTEMPTS; attempt++) {
       options?.signal?.throwIfAborted()
-      const udp = createSocket(isIPv6(this.#host) ? 'udp6' : 'udp4')
+      // The default port, 5353, is also mDNS's: responders (avahi, the
+      // cell's own libp2p mDNS) hold 0.0.0.0:5353 with SO_REUSEADDR. Setting
+      // it here too lets us bind the more specific loopback address, and
+      // Linux hands unicast queries to 127.0.0.1 to the most specific socket.
+      const udp = createSocket({ type: isIPv6(this.#host) ? 'udp6' : 'udp4', reuseAddr: this.#port !== 0 })
       try {
         await new Promise<void>((resolve, reject) => {
           udp.once('error', reject)
