@@ -11,6 +11,7 @@ import { ConfigStore } from './config/config-store.ts'
 import { ServiceNotRunningError } from './errors.ts'
 import { loadOrCreateIdentity } from './identity/identity.ts'
 import { componentLogger, createAgentLogger } from './logging/logger.ts'
+import { MeshManager } from './mesh/mesh-manager.ts'
 import { P2PManager } from './p2p/p2p-manager.ts'
 import { API_CREDENTIAL, apiTlsCredentials } from './services/api-tls.ts'
 import { DnsManager } from './services/dns-manager.ts'
@@ -54,6 +55,7 @@ export class Cell {
   private readonly logger: AgentLogger
   private readonly p2p: P2PManager
   readonly trust: TrustManager
+  readonly mesh: MeshManager
   readonly vault: VaultManager
   readonly dns: DnsManager
   private api?: ApiServer
@@ -99,6 +101,20 @@ export class Cell {
       peerRecordContent: () => this.peerRecordContent()
     })
     this.bus.register(this.trust)
+
+    this.mesh = new MeshManager({
+      overlay: deriveOverlayAddresses(cellPublicKeyRaw(this.identity.cellId) as Uint8Array),
+      identity: this.identity,
+      paths: this.paths,
+      settings: () => this.config.effective.mesh,
+      p2pListen: () => this.config.effective.p2p.listen,
+      trust: () => this.bus.isRunning('trust') ? this.trust : undefined,
+      libp2p: () => this.p2p.libp2p,
+      bus: this.bus,
+      log: componentLogger(this.log, 'mesh'),
+      libraryLog: this.log
+    })
+    this.bus.register(this.mesh)
 
     this.vault = new VaultManager({
       dir: this.paths.vault,
@@ -209,14 +225,15 @@ export class Cell {
   /** What this cell announces about itself in its signed peer record. */
   private peerRecordContent (): PeerRecordContent {
     const publicKey = cellPublicKeyRaw(this.cellId) as Uint8Array
+    const mesh = this.mesh.recordContent()
     return {
       name: this.config.effective.cell.name,
       multiaddrs: this.libp2p.getMultiaddrs().map(address => address.toString()).slice(0, 16),
       wgPublicKey: this.identity.wireguard.publicKey,
-      wgEndpoints: [],
+      wgEndpoints: mesh.wgEndpoints,
       overlay: deriveOverlayAddresses(publicKey),
       services: this.bus.names().filter(name => this.bus.isRunning(name)),
-      advertisedPrefixes: []
+      advertisedPrefixes: mesh.advertisedPrefixes
     }
   }
 
@@ -231,6 +248,7 @@ export class Cell {
       version: VERSION,
       libp2p: () => this.libp2p,
       trust: () => this.bus.running<TrustManager>('trust'),
+      mesh: () => this.bus.running<MeshManager>('mesh'),
       vault: () => this.vault,
       dns: () => this.bus.running<DnsManager>('dns')
     }

@@ -116,6 +116,7 @@ export async function main (argv = process.argv.slice(2)): Promise<void> {
     `  API:       ${cell.apiUrl ?? '(none)'}  (token in ${cell.paths.apiToken})`,
     `  p2p:       ${cell.libp2p.getMultiaddrs().map(String).join(' ')}`,
     `  data dir:  ${cell.paths.root}`,
+    ...(cell.mesh.memoryBackendReason != null ? [`  mesh:      memory backend, no real tunnels: ${cell.mesh.memoryBackendReason}`] : []),
     '  stop with Ctrl-C (SIGINT) or SIGTERM',
     ''
   ].join('\n'))

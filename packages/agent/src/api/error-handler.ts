@@ -47,7 +47,17 @@ const LIBRARY_STATUS: Record<string, number> = {
   ERR_DNS_RECORD_NOT_FOUND: 404,
   ERR_DNS_RECORD_CONFLICT: 409,
   ERR_DNS_RECORD_LIMIT: 409,
-  ERR_DNS_SERVER_STATE: 409
+  ERR_DNS_SERVER_STATE: 409,
+  // @cell/mesh: a bad routing body or value names its field; a system tool
+  // that failed is the machine's problem (502), not the client's.
+  ERR_MESH_VALIDATION: 400,
+  ERR_MESH_INVALID_ARGUMENT: 400,
+  ERR_MESH_CONFIG_INVALID: 400,
+  ERR_MESH_BACKEND_NOT_STARTED: 409,
+  ERR_MESH_INTERFACE_BUSY: 409,
+  ERR_MESH_PRIVILEGES: 503,
+  ERR_MESH_WIREGUARD_UNAVAILABLE: 503,
+  ERR_MESH_COMMAND_FAILED: 502
 }
 
 export function errorHandler (log: Logger): Middleware {

@@ -65,6 +65,8 @@ export function createApiApp (api: ApiContext, init: Pick<ApiServerInit, 'bodyLi
     enableTypes: ['json'],
     jsonLimit: init.bodyLimitBytes,
     jsonStrict: true,
+    // DELETE may carry a body too (a DNS record by name and type, a revocation reason).
+    parsedMethods: ['POST', 'PUT', 'PATCH', 'DELETE'],
     encoding: 'utf-8',
     onError: err => { throw err }
   }))

@@ -6,10 +6,12 @@ import { identityRoutes } from './identity.ts'
 import { logRoutes } from './logs.ts'
 import { networkRoutes } from './network.ts'
 import { peerRoutes } from './peers.ts'
+import { routingRoutes } from './routing.ts'
 import { serviceRoutes } from './services.ts'
 import { trustRoutes } from './trust.ts'
 import { vaultRoutes } from './vault.ts'
 import { vaultTrustRoutes } from './vault-trust.ts'
+import { wireguardRoutes } from './wireguard.ts'
 import type { RouteModule } from '../context.ts'
 
 export const coreRoutes: RouteModule[] = [
@@ -19,6 +21,8 @@ export const coreRoutes: RouteModule[] = [
   configRoutes,
   logRoutes,
   trustRoutes,
+  wireguardRoutes,
+  routingRoutes,
   vaultTrustRoutes,
   vaultRoutes,
   dnsRoutes,
