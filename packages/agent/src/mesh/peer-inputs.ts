@@ -1,0 +1,100 @@
+/**
+ * What the trust layer knows, turned into the mesh package's inputs: one
+ * `MeshPeerInput` per cell trusted for at least one scope that has a peer
+ * record, plus the manual (non-cell) peers from the config. Pure, so the
+ * mapping is tested without a network and replayed in simulations.
+ */
+import { cellPublicKeyRaw, deriveOverlayAddresses } from '@cell/trust'
+import { MANUAL_PEER_PREFIX } from './constants.ts'
+import type { ManualPeer } from './config-schema.ts'
+import type { MeshPeerInput, OverlayPair } from '@cell/mesh'
+import type { PeerRecord } from '@cell/trust'
+
+/** The fields of a peer record the mesh reads. */
+export type MeshPeerRecord = Pick<PeerRecord, 'cellId' | 'wgPublicKey' | 'wgEndpoints' | 'overlay' | 'advertisedPrefixes'>
+
+export interface PeerInputSource {
+  /** This cell's id; never its own peer */
+  selfId: string
+  /** For each scope, the cells its trust view holds (`view(scope).entries.keys()`) */
+  views: ReadonlyMap<string, Iterable<string>>
+  /** The newest peer record of a cell, if known */
+  peerRecord(cellId: string): MeshPeerRecord | undefined
+  manualPeers?: readonly ManualPeer[]
+}
+
+export interface PeerInputs {
+  peers: MeshPeerInput[]
+  /** Trusted cells left out because no peer record has arrived yet */
+  pending: string[]
+}
+
+/** Invert per-scope views into cell id → the scopes it is trusted for. */
+export function scopesByCell (views: ReadonlyMap<string, Iterable<string>>, selfId: string): Map<string, Set<string>> {
+  const scopes = new Map<string, Set<string>>()
+  for (const [scope, cellIds] of views) {
+    for (const cellId of cellIds) {
+      if (cellId === selfId) continue
+      let set = scopes.get(cellId)
+      if (set == null) {
+        set = new Set()
+        scopes.set(cellId, set)
+      }
+      set.add(scope)
+    }
+  }
+  return scopes
+}
+
+/**
+ * The overlay addresses a record claims (the trust store checked them
+ * against the key when it accepted the record), else the first derived
+ * candidate. Null for an id that is not a cell id.
+ */
+function overlayOf (record: MeshPeerRecord): OverlayPair | null {
+  if (record.overlay != null) return { ipv4: record.overlay.ipv4, ipv6: record.overlay.ipv6 }
+  const key = cellPublicKeyRaw(record.cellId)
+  return key == null ? null : deriveOverlayAddresses(key)
+}
+
+function manualInput (peer: ManualPeer): MeshPeerInput {
+  return {
+    cellId: `${MANUAL_PEER_PREFIX}${peer.name}`,
+    wgPublicKey: peer.publicKey,
+    endpoints: peer.endpoint == null ? [] : [peer.endpoint],
+    overlay: { ipv4: peer.ipv4, ipv6: peer.ipv6 },
+    advertisedPrefixes: [],
+    // A manual peer is admitted to the mesh by the user who added it and
+    // gets nothing more: no routes, no service ports.
+    scopes: new Set(['mesh'])
+  }
+}
+
+/** The peers the desired mesh state is computed from, in cell id order. */
+export function meshPeerInputs (source: PeerInputSource): PeerInputs {
+  const peers: MeshPeerInput[] = []
+  const pending: string[] = []
+  const trusted = scopesByCell(source.views, source.selfId)
+
+  for (const cellId of [...trusted.keys()].sort()) {
+    const record = source.peerRecord(cellId)
+    const overlay = record == null || record.cellId !== cellId ? null : overlayOf(record)
+    if (record == null || overlay == null) {
+      pending.push(cellId)
+      continue
+    }
+    peers.push({
+      cellId,
+      wgPublicKey: record.wgPublicKey,
+      endpoints: [...record.wgEndpoints],
+      overlay,
+      advertisedPrefixes: [...record.advertisedPrefixes],
+      scopes: trusted.get(cellId) as Set<string>
+    })
+  }
+
+  for (const peer of source.manualPeers ?? []) {
+    peers.push(manualInput(peer))
+  }
+  return { peers, pending }
+}
