@@ -25,7 +25,10 @@ export interface SimpleResponse {
 
 export async function httpsRequest (url: string, init: HttpsRequestInit): Promise<SimpleResponse> {
   return new Promise((resolve, reject) => {
-    const req = request(url, { method: init.method, headers: init.headers, ca: init.ca, signal: init.signal }, res => {
+    // Node sends DELETE bodies without chunked encoding, so without a
+    // length the server would read the body as the next request.
+    const headers = init.body != null ? { ...init.headers, 'content-length': String(Buffer.byteLength(init.body)) } : init.headers
+    const req = request(url, { method: init.method, headers, ca: init.ca, signal: init.signal }, res => {
       const chunks: Buffer[] = []
       let size = 0
       res.on('data', (chunk: Buffer) => {
