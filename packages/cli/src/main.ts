@@ -8,6 +8,7 @@ import { dnsCommands } from './commands/dns.ts'
 import { inviteCommands } from './commands/invite.ts'
 import { trustCommands } from './commands/trust.ts'
 import { lifecycleCommands } from './commands/lifecycle.ts'
+import { meshCommands } from './commands/mesh.ts'
 import { peerCommands } from './commands/peers.ts'
 import { serviceCommands } from './commands/services.ts'
 import { statusCommands } from './commands/status.ts'
@@ -18,7 +19,7 @@ import type { CommandModule } from './context.ts'
 
 const modules: CommandModule[] = [
   lifecycleCommands, statusCommands, peerCommands, serviceCommands, configCommands, trustCommands, inviteCommands,
-  vaultCommands, dnsCommands
+  vaultCommands, dnsCommands, meshCommands
 ]
 
 export function buildProgram (): Command {

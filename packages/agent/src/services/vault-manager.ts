@@ -10,8 +10,8 @@
 import { X509Certificate } from 'node:crypto'
 import { Vault, VaultPassphraseError } from '@cell/services'
 import { MINUTE } from '../constants.ts'
-import { ServiceNotRunningError, VaultLockedError } from '../errors.ts'
-import { resolvePassphrase } from './vault-passphrase.ts'
+import { CellError, ServiceNotRunningError, VaultLockedError } from '../errors.ts'
+import { PASSPHRASE_ENV, resolvePassphrase } from './vault-passphrase.ts'
 import type { PassphraseSource } from './vault-passphrase.ts'
 import type { ServiceManager, HealthReport } from '../bus/manager.ts'
 import type { RenewedEvent } from '@cell/services'
@@ -83,11 +83,10 @@ export class VaultManager implements ServiceManager {
     try {
       await vault.open()
     } catch (err) {
-      if (err instanceof VaultPassphraseError) {
-        this.lockedReason = err.message
-        this.init.log.error({ dir: this.init.dir, passphrase: source }, 'vault did not unlock: %s', err.message)
-      }
-      throw err
+      if (!(err instanceof VaultPassphraseError)) throw err
+      this.lockedReason = `${err.message}. The agent reads the passphrase from $${PASSPHRASE_ENV} or the file named by config vault.passphraseFile`
+      this.init.log.error({ dir: this.init.dir, passphrase: source }, 'vault did not unlock: %s', err.message)
+      throw new CellError(this.lockedReason, err.code, 423, { cause: err })
     }
     this.lockedReason = undefined
     this.current = vault
