@@ -14,6 +14,7 @@ import { searchLogs } from '../../logging/log-reader.ts'
 import { pingOnce } from '../../mesh/overlay-ping.ts'
 import { addRule, listRules, removeRule, setExitNode } from '../../mesh/routing-store.ts'
 import { parseInput } from '../validate.ts'
+import { resolveCell } from './trust.ts'
 import type { ApiContext, RouteModule } from '../context.ts'
 import type { RoutingList } from '../../mesh/routing-store.ts'
 
@@ -81,7 +82,8 @@ export const routingRoutes: RouteModule = (router, api) => {
   })
 
   router.post('/api/routing/exit-nodes', async ctx => {
-    const { peer } = parseRoutingBody(exitNodeSchema, ctx.request.body)
+    const body = parseRoutingBody(exitNodeSchema, ctx.request.body)
+    const peer = body.peer == null ? null : resolveCell(api, body.peer)
     if (peer != null && !api.trust().node.view('route').has(peer)) {
       throw new ConflictError(`Cell ${peer} is not trusted for scope "route"; only such cells can be exit nodes`)
     }
