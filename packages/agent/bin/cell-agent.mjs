@@ -13,7 +13,12 @@ if (major < 22) {
 const { enableCompileCache } = await import('node:module')
 enableCompileCache?.()
 
-const { main } = await import('../src/main.ts')
+// A fresh bundle of the sources when there is one (see
+// scripts/bundle-agent.mjs); the TypeScript sources otherwise.
+const { agentEntry } = await import('./choose-entry.mjs')
+const entry = agentEntry()
+process.env.CELL_AGENT_ENTRY = entry.endsWith('.mjs') ? 'bundle' : 'sources'
+const { main } = await import(entry)
 main().catch(err => {
   process.stderr.write(`cell-agent: ${err?.message ?? err}\n`)
   process.exit(typeof err?.status === 'number' && err.status === 2 ? 2 : 1)

@@ -189,7 +189,7 @@ export class Cell {
 
   /** Start every service, then the API; returns once `/health` answers. */
   async start (): Promise<void> {
-    this.log.info({ cellId: this.cellId, dataDir: this.paths.root }, 'cell starting')
+    this.log.info({ cellId: this.cellId, dataDir: this.paths.root, code: process.env.CELL_AGENT_ENTRY ?? 'library' }, 'cell starting')
     await this.bus.startAll()
 
     const apiConfig = this.config.effective.api
