@@ -33,6 +33,12 @@ describe('docs/openapi.yaml', () => {
     }
   })
 
+  it('gives every operation its own operationId', () => {
+    const ids = documented.map(({ operation }) => operation.operationId)
+    assert.ok(ids.every(id => typeof id === 'string' && id !== ''), 'an operation has no operationId')
+    assert.deepEqual(ids.filter((id, index) => ids.indexOf(id) !== index), [])
+  })
+
   it('resolves every $ref inside the document', () => {
     assert.deepEqual(danglingRefs(document), [])
   })
