@@ -2,31 +2,12 @@
  * `cell init` and `cell start`. Both run the agent as a child process
  * (the CLI never loads agent code): `start` stays in the foreground and
  * passes Ctrl-C / SIGTERM through; `init` creates the data dir and exits.
+ * bin/cell.mjs runs `start` without loading this file at all, to keep a
+ * cell's start-up short; the definition here gives `cell --help` its text.
  */
-import { spawn } from 'node:child_process'
-import { createRequire } from 'node:module'
+import { runAgent } from '../../bin/run-agent.mjs'
 import { collect } from '../context.ts'
 import type { CommandModule } from '../context.ts'
-
-function agentBin (): string {
-  return createRequire(import.meta.url).resolve('@cell/agent/bin')
-}
-
-async function runAgent (args: string[]): Promise<number> {
-  // The IPC channel is how the agent notices that this process died, even
-  // by SIGKILL: it then stops cleanly instead of running on orphaned.
-  const child = spawn(process.execPath, [agentBin(), ...args], { stdio: ['inherit', 'inherit', 'inherit', 'ipc'] })
-  const forward = (signal: NodeJS.Signals): void => { child.kill(signal) }
-  process.on('SIGINT', forward)
-  process.on('SIGTERM', forward)
-  return new Promise(resolve => {
-    child.on('exit', (code, signal) => {
-      process.off('SIGINT', forward)
-      process.off('SIGTERM', forward)
-      resolve(code ?? (signal != null ? 1 : 0))
-    })
-  })
-}
 
 export const lifecycleCommands: CommandModule = (program, cli) => {
   program.command('init')
