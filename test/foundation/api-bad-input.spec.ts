@@ -45,7 +45,14 @@ const cases: Case[] = [
   { name: 'bad log search', method: 'POST', path: '/api/logs/search', body: { level: 'loud', limit: 10 }, status: 400, code: 'ERR_INVALID_INPUT' },
   { name: 'multiaddr without peer id', method: 'POST', path: '/api/peers/connect', body: { multiaddr: '/ip4/127.0.0.1/tcp/1' }, status: 400, code: 'ERR_INVALID_INPUT' },
   { name: 'garbage multiaddr', method: 'POST', path: '/api/peers/connect', body: { multiaddr: '/nope/x' }, status: 400, code: 'ERR_INVALID_INPUT' },
-  { name: 'unknown route', method: 'GET', path: '/api/does-not-exist', status: 404, code: 'ERR_NO_ROUTE' }
+  { name: 'unknown route', method: 'GET', path: '/api/does-not-exist', status: 404, code: 'ERR_NO_ROUTE' },
+  { name: 'a repeated scope', method: 'POST', path: '/api/trust/attestations', body: { cell: '12D3KooWRBy97UB99e3J6hiPesre1MZeuNQvfan4gBziswrRJsNK', scopes: ['mesh', 'mesh'] }, status: 400, code: 'ERR_INVALID_INPUT' },
+  { name: 'a repeated invite scope', method: 'POST', path: '/api/trust/invites', body: { scopes: ['dns', 'dns'] }, status: 400, code: 'ERR_INVALID_INPUT' },
+  { name: 'an unknown trust level', method: 'POST', path: '/api/trust/attestations', body: { cell: '12D3KooWRBy97UB99e3J6hiPesre1MZeuNQvfan4gBziswrRJsNK', level: 'total' }, status: 400, code: 'ERR_INVALID_INPUT' },
+  { name: 'a bad duration', method: 'POST', path: '/api/trust/invites', body: { expires: 'tomorrow' }, status: 400, code: 'ERR_INVALID_INPUT' },
+  { name: 'a name no cell carries', method: 'POST', path: '/api/trust/revoke', body: { cell: 'nobody' }, status: 404, code: 'ERR_NOT_FOUND' },
+  { name: 'a garbage invite token', method: 'POST', path: '/api/trust/join', body: { token: 'pic1AAAAAAAAAAAAAAAA' }, status: 400, code: 'ERR_INVALID_INPUT' },
+  { name: 'a fingerprint of the wrong cell', method: 'POST', path: '/api/trust/verify', body: { cell: '12D3KooWRBy97UB99e3J6hiPesre1MZeuNQvfan4gBziswrRJsNK', fingerprint: '0000-0000-0000-0000-0000' }, status: 400, code: 'ERR_INVALID_INPUT' }
 ]
 
 describe('API bad input', function () {
@@ -74,6 +81,20 @@ describe('API bad input', function () {
     assert.equal(await readFile(join(agent.dataDir, 'config.json'), 'utf8'), configBefore)
     const health = await fetch(`${agent.url}/health`)
     assert.equal(health.status, 200)
+  })
+
+  it('refuses attesting or revoking the cell itself with a 400', async () => {
+    const self = await agent.cellId()
+    for (const [method, path, body] of [
+      ['POST', '/api/trust/attestations', { cell: self }],
+      ['POST', '/api/trust/revoke', { cell: self }],
+      ['POST', '/api/vault/trust/keys', { cell: self }],
+      ['DELETE', `/api/vault/trust/keys/${self}`, undefined]
+    ] as const) {
+      const { status, body: answer } = await agent.api(method, path, body)
+      assert.equal(status, 400, `${method} ${path}: ${JSON.stringify(answer)}`)
+      assert.match(answer.error.message, /this cell itself/)
+    }
   })
 
   it('names the offending key in the message', async () => {

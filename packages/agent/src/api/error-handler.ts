@@ -57,7 +57,22 @@ const LIBRARY_STATUS: Record<string, number> = {
   ERR_MESH_INTERFACE_BUSY: 409,
   ERR_MESH_PRIVILEGES: 503,
   ERR_MESH_WIREGUARD_UNAVAILABLE: 503,
-  ERR_MESH_COMMAND_FAILED: 502
+  ERR_MESH_COMMAND_FAILED: 502,
+  ERR_VAULT_CORRUPT: 503,
+  // @cell/trust: a record or invite this cell was asked to make or accept
+  // is invalid (400), or conflicts with what the store holds (409).
+  ERR_INVALID_RECORD: 400,
+  ERR_WRONG_ISSUER: 400,
+  ERR_UNSUPPORTED_KEY: 400,
+  ERR_RECORD_TOO_LARGE: 400,
+  ERR_RECORD_MALFORMED: 400,
+  ERR_INVITE_MALFORMED: 400,
+  ERR_INVITE_TAMPERED: 400,
+  ERR_INVITE_EXPIRED: 400,
+  ERR_SEQ_CONFLICT: 409,
+  ERR_ISSUER_QUOTA: 409,
+  ERR_KEY_RETIRED: 409,
+  ERR_STORE_NOT_OPEN: 503
 }
 
 export function errorHandler (log: Logger): Middleware {

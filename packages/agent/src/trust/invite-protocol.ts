@@ -144,20 +144,11 @@ export async function redeemInvite (init: InviteProtocolInit, token: string): Pr
   }
 
   const lp = lpStream(stream, { maxDataLength: MAX_MESSAGE })
-  await send(lp, { inviteId: invite.id }, signal)
-  const challenge = await receive(lp, signal)
-  if (challenge.error != null) {
-    const error = challenge.error as { code?: string, message?: string }
-    throw new InviteRefusedError(`Invite refused by the inviter: ${error.message ?? 'unknown reason'}`, error.code)
-  }
-  const proof = inviteProof(invite.secret, Buffer.from(String(challenge.challenge ?? ''), 'base64'), init.node.selfId)
-  await send(lp, { proof: Buffer.from(proof).toString('base64') }, signal)
-  const outcome = await receive(lp, signal)
+  await converse(lp, invite, init.node.selfId, signal).catch(err => {
+    if (err instanceof CellError) throw err
+    throw new CellError(`The inviter ${invite.inviterId} broke off the invite exchange: ${(err as Error).message}`, 'ERR_INVITE_EXCHANGE', 502)
+  })
   await stream.close({ signal }).catch(() => {})
-  if (outcome.ok !== true) {
-    const error = (outcome.error ?? {}) as { code?: string, message?: string }
-    throw new InviteRefusedError(`Invite refused by the inviter: ${error.message ?? 'unknown reason'}`, error.code)
-  }
 
   await init.verified.add(invite.inviterId)
   init.onVerified()
@@ -165,4 +156,21 @@ export async function redeemInvite (init: InviteProtocolInit, token: string): Pr
   // Catch up at once rather than waiting for the next periodic round.
   await init.node.syncWith(libp2p.getPeers().find(peer => peer.toString() === invite.inviterId) ?? (await libp2p.dial(addresses[0], { signal })).remotePeer).catch(() => {})
   return { inviterId: invite.inviterId, level: invite.level, scopes: invite.scopes }
+}
+
+/** The joiner's half of the exchange: id, challenge, proof, outcome. */
+async function converse (lp: ReturnType<typeof lpStream<Stream>>, invite: Invite, selfId: string, signal: AbortSignal): Promise<void> {
+  await send(lp, { inviteId: invite.id }, signal)
+  const challenge = await receive(lp, signal)
+  if (challenge.error != null) {
+    const error = challenge.error as { code?: string, message?: string }
+    throw new InviteRefusedError(`Invite refused by the inviter: ${error.message ?? 'unknown reason'}`, error.code)
+  }
+  const proof = inviteProof(invite.secret, Buffer.from(String(challenge.challenge ?? ''), 'base64'), selfId)
+  await send(lp, { proof: Buffer.from(proof).toString('base64') }, signal)
+  const outcome = await receive(lp, signal)
+  if (outcome.ok !== true) {
+    const error = (outcome.error ?? {}) as { code?: string, message?: string }
+    throw new InviteRefusedError(`Invite refused by the inviter: ${error.message ?? 'unknown reason'}`, error.code)
+  }
 }

@@ -128,7 +128,8 @@ export class TrustManager implements ServiceManager {
   /** Create a one-time invite token signed by this cell. */
   async createInvite (request: InviteRequest): Promise<{ token: string, id: string, expiresAt: number }> {
     const now = Date.now()
-    const multiaddrs = this.init.libp2p().getMultiaddrs().map(address => address.toString())
+    // A token carries at most 16 addresses (MAX_MULTIADDRS in @cell/trust).
+    const multiaddrs = this.init.libp2p().getMultiaddrs().map(address => address.toString()).slice(0, 16)
     const created = createInvite({
       privateKey: this.init.privateKey,
       inviterId: this.init.selfId,

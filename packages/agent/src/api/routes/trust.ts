@@ -21,6 +21,7 @@ export const durationSchema = z.string().regex(DURATION, 'must be a duration suc
 })
 
 const scopeList = z.array(z.enum(SCOPES)).min(1).max(SCOPES.length)
+  .refine(scopes => new Set(scopes).size === scopes.length, 'must not repeat a scope')
 const cellRef = z.string().min(1).max(128).regex(/^[A-Za-z0-9-]+$/, 'must be a cell id or a cell name')
 
 const attestBody = z.strictObject({
@@ -40,6 +41,13 @@ const inviteBody = z.strictObject({
 const joinBody = z.strictObject({ token: z.string().min(8).max(4096) })
 const scopeQuery = z.strictObject({ scope: z.enum(VIEW_SCOPES).default('mesh') })
 const graphQuery = z.strictObject({ format: z.enum(['json', 'dot']).default('json') })
+
+/** Like resolveCell, but refuses this cell itself: trust in oneself is implicit. */
+export function resolveOtherCell (api: ApiContext, ref: string): string {
+  const cellId = resolveCell(api, ref)
+  if (cellId === api.identity.cellId) throw new InvalidInputError('That is this cell itself; a cell cannot attest or revoke itself')
+  return cellId
+}
 
 /** A cell id, or the name in a known peer record (must be unambiguous). */
 export function resolveCell (api: ApiContext, ref: string): string {
@@ -105,8 +113,7 @@ export const trustRoutes: RouteModule = (router, api) => {
 
   router.post('/api/trust/attestations', async ctx => {
     const body = parseInput(attestBody, ctx.request.body)
-    const subject = resolveCell(api, body.cell)
-    if (subject === api.identity.cellId) throw new InvalidInputError('A cell cannot attest itself')
+    const subject = resolveOtherCell(api, body.cell)
     const attestation = await api.trust().node.attest({
       subject, level: body.level, scopes: body.scopes, maxDepth: body.maxDepth, notAfter: Date.now() + body.expires
     })
@@ -116,7 +123,7 @@ export const trustRoutes: RouteModule = (router, api) => {
 
   router.post('/api/trust/revoke', async ctx => {
     const body = parseInput(revokeBody, ctx.request.body)
-    const subject = resolveCell(api, body.cell)
+    const subject = resolveOtherCell(api, body.cell)
     ctx.body = { attestation: await api.trust().revoke(subject) }
   })
 

@@ -6,13 +6,14 @@
 import { VIEW_SCOPES } from '@cell/trust'
 import { z } from 'zod'
 import { parseInput } from '../validate.ts'
-import { resolveCell } from './trust.ts'
+import { resolveCell, resolveOtherCell } from './trust.ts'
 import type { RouteModule } from '../context.ts'
 
 const addKeyBody = z.strictObject({
   cell: z.string().min(1).max(128),
   level: z.enum(['full', 'marginal']).default('full'),
-  scopes: z.array(z.enum(['mesh', 'route', 'dns', 'mail', 'calendar', 'files', '*'])).min(1).default(['*'])
+  scopes: z.array(z.enum(['mesh', 'route', 'dns', 'mail', 'calendar', 'files', '*'])).min(1)
+    .refine(scopes => new Set(scopes).size === scopes.length, 'must not repeat a scope').default(['*'])
 })
 const verifyBody = z.strictObject({ cell: z.string().min(1).max(128), scope: z.enum(VIEW_SCOPES).default('mesh') })
 
@@ -28,13 +29,13 @@ export const vaultTrustRoutes: RouteModule = (router, api) => {
 
   router.post('/api/vault/trust/keys', async ctx => {
     const body = parseInput(addKeyBody, ctx.request.body)
-    const subject = resolveCell(api, body.cell)
+    const subject = resolveOtherCell(api, body.cell)
     ctx.status = 201
     ctx.body = { attestation: await api.trust().node.attest({ subject, level: body.level, scopes: body.scopes }) }
   })
 
   router.delete('/api/vault/trust/keys/:cell', async ctx => {
-    const subject = resolveCell(api, parseInput(z.string().min(1).max(128).regex(/^[A-Za-z0-9-]+$/), ctx.params.cell, 'cell'))
+    const subject = resolveOtherCell(api, parseInput(z.string().min(1).max(128).regex(/^[A-Za-z0-9-]+$/), ctx.params.cell, 'cell'))
     ctx.body = { attestation: await api.trust().revoke(subject) }
   })
 
