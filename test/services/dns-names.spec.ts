@@ -67,6 +67,15 @@ describe('cell names in the agent DNS', function () {
     assert.deepEqual((await dig(port, qualified, 'AAAA')).answers, [bOverlay.ipv6])
   })
 
+  it('self-tests: resolves its own name through its DNS and pings connected peers', async () => {
+    const { status, body } = await a.api('POST', '/api/network/test')
+    assert.equal(status, 200)
+    const names = body.checks.map((check: { name: string }) => check.name)
+    assert.ok(names.includes('dns resolve alice.cell'), JSON.stringify(body))
+    assert.ok(names.includes(`ping ${bId}`), JSON.stringify(body))
+    assert.equal(body.ok, true, JSON.stringify(body))
+  })
+
   it('answers NXDOMAIN for a cell right after it is revoked', async () => {
     const revoked = await a.api('POST', '/api/trust/revoke', { cell: bId })
     assert.equal(revoked.status, 200, JSON.stringify(revoked.body))
