@@ -245,6 +245,7 @@ export class MeshManager implements ServiceManager {
       await removeOtherKeyFiles(this.meshDir, this.keyPath)
     }
     await this.init.trust()?.node.publishPeerRecord()
+    void this.spreadRecord()
     this.log.info({ publicKey: keys.publicKey, previous }, 'WireGuard key rotated')
     return { publicKey: keys.publicKey, previous }
   }
@@ -292,9 +293,21 @@ export class MeshManager implements ServiceManager {
     if (lost.length > 0 && libp2p != null) {
       const result = await reconnectAll(libp2p, this.log)
       this.log.info(result, 'reconnected after losing %s', lost.join(', '))
-      // Gossip once more now that the connections are up again.
-      await this.init.trust()?.node.publishPeerRecord().catch(() => {})
+      await this.spreadRecord()
     }
+  }
+
+  /**
+   * Hand this cell's newest records to every connected cell through a sync
+   * this cell initiates. Gossip alone is not enough right after a change:
+   * a peer may still hold a dead connection (and its gossip stream) to this
+   * cell, and the sync on connect runs only from the cell with the lower id.
+   */
+  private async spreadRecord (): Promise<void> {
+    const trust = this.init.trust()
+    const libp2p = this.init.libp2p()
+    if (trust == null || libp2p == null) return
+    await Promise.all(libp2p.getPeers().map(async peer => await trust.node.syncWith(peer).catch(() => undefined)))
   }
 
   private async announceIfChanged (): Promise<void> {
