@@ -34,8 +34,9 @@ describe('sync protocol: what to send', () => {
   })
 
   it('offers its records of an issuer where the peer is ahead, since it cannot tell which the peer lacks', () => {
-    // Seqs are clock-based, not dense: a peer at (3, 3 records) may hold
-    // {1, 2, 3} or {2, 3, 4-less}; duplicates are dropped on arrival.
+    // Seqs are clock-based, not dense, so a summary of (highest 3, three
+    // records) does not say whether seq 1 is among them; duplicates are
+    // dropped on arrival.
     const mine = store({ alice: [1] })
     const theirs = summarise(store({ alice: [1, 2, 3] }))
     assert.deepEqual(names(missingFor(mine, summarise(mine), theirs)), ['alice#1'])
