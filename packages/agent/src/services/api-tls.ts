@@ -6,6 +6,7 @@
 import { CellError } from '../errors.ts'
 import type { ApiTlsCredentials } from '../api/server.ts'
 import type { VaultManager } from './vault-manager.ts'
+import type { IssuedCertificate } from '@cell/services'
 
 /** Vault credential name of the API's certificate. */
 export const API_CREDENTIAL = 'api'
@@ -18,7 +19,7 @@ export function apiCertificateNames (host: string): string[] {
 
 /** The API's key and certificate; refuses (never falls back to plain HTTP) when the vault is not open. */
 export async function apiTlsCredentials (vault: VaultManager, host: string): Promise<ApiTlsCredentials> {
-  let issued
+  let issued: IssuedCertificate
   try {
     issued = await vault.vault.serverCredentials(API_CREDENTIAL, apiCertificateNames(host))
   } catch (err) {

@@ -5,10 +5,10 @@
  * DNS server and ping a few connected peers over libp2p.
  */
 import { networkInterfaces } from 'node:os'
+import { DEFAULT_ZONE } from '@cell/services'
 import { SECOND } from '../../constants.ts'
 import { probeName } from '../../services/dns-probe.ts'
 import { selfOverlay } from '../../services/dns-cells.ts'
-import { DEFAULT_ZONE } from '@cell/services'
 import type { ApiContext, RouteModule } from '../context.ts'
 import type { DnsManager } from '../../services/dns-manager.ts'
 
