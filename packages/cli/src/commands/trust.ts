@@ -58,13 +58,10 @@ export const trustCommands: CommandModule = (program, cli) => {
     .description('the attestation graph this cell knows')
     .option('--format <format>', 'dot or json', 'json')
     .action(async (options: { format: string }) => {
-      const client = await cli.client()
-      if (options.format === 'dot') {
-        const response = await fetch(`${client.url}/api/trust/graph?format=dot`, { headers: { authorization: `Bearer ${await tokenOf(cli.dataDir())}` } })
-        process.stdout.write(await response.text())
-      } else {
-        printJson(await client.get(`/api/trust/graph?format=${encodeURIComponent(options.format)}`))
-      }
+      const graph = await (await cli.client()).get(`/api/trust/graph?format=${encodeURIComponent(options.format)}`)
+      // DOT comes back as text, JSON as an object.
+      if (typeof graph === 'string') process.stdout.write(graph)
+      else printJson(graph)
     })
 
   trust.command('fingerprint [cell]')
@@ -94,9 +91,4 @@ export const trustCommands: CommandModule = (program, cli) => {
       printTable(cells.map((c: any) => ({ cell: c.cellId, name: c.name, ipv4: c.overlay?.ipv4, ipv6: c.overlay?.ipv6, seq: c.seq })),
         ['cell', 'name', 'ipv4', 'ipv6', 'seq'], '(no known cells)')
     })
-}
-
-async function tokenOf (dataDir: string): Promise<string> {
-  const { readFile } = await import('node:fs/promises')
-  return (await readFile(`${dataDir}/api-token`, 'utf8')).trim()
 }
