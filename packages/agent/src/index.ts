@@ -23,3 +23,17 @@ export { configSchema } from './config/schema.ts'
 export type { CellConfig } from './config/schema.ts'
 export { resolveDataDir, dataPaths } from './paths.ts'
 export * from './errors.ts'
+
+// The trust layer's parts, for hosts that run cells without the full agent
+// (the simulation harness runs many in one process).
+export { TrustNode } from './trust/trust-node.ts'
+export type { TrustNodeInit, AttestOptions, PeerRecordContent } from './trust/trust-node.ts'
+export { VerifiedSet } from './trust/verified-set.ts'
+export { trustGossipOptions } from './trust/gossip-options.ts'
+export { dhtPeerRecordOptions } from './trust/dht-records.ts'
+export { summarise, missingFor } from './trust/sync-protocol.ts'
+export type { VersionVector, SyncPeerStore } from './trust/sync-protocol.ts'
+export { ATTESTATION_TOPIC, PEER_RECORD_TOPIC, SCORE_THRESHOLDS } from './trust/constants.ts'
+export { createCellLibp2p } from './p2p/libp2p-node.ts'
+export type { CellLibp2p, Libp2pNodeInit } from './p2p/libp2p-node.ts'
+export type { Sublevel } from './storage/database.ts'

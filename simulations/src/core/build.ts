@@ -1,0 +1,59 @@
+/**
+ * Builds a network for a scenario: seeded identities and topology, the
+ * links, the signed initial state, and the cells in the chosen mode.
+ */
+import { randomBytes } from 'node:crypto'
+import { ModelNetwork } from '../model/model-network.ts'
+import { Libp2pNetwork } from '../libp2p/libp2p-network.ts'
+import { createIdentities } from './identities.ts'
+import { mutualEdges, signInitialState } from './initial-state.ts'
+import { LinkModel } from './links.ts'
+import { Random } from './random.ts'
+import { buildTopology } from './topology.ts'
+import type { Edge } from './initial-state.ts'
+import type { Identity } from './identities.ts'
+import type { SimNetwork } from './network.ts'
+import type { SimOptions } from './options.ts'
+import type { Graph } from './topology.ts'
+
+export interface BuildInit {
+  /** Honest cells (default options.cells) */
+  honest?: number
+  /** Attacker cells, appended after the honest ones */
+  attackers?: number
+  /** Identities that sign records but run no cell (Sybils), indexed after the cells */
+  signers?: number
+  /** Adds attacker links and edges to the honest topology */
+  extend?(graph: Graph, honest: number, random: Random): Edge[]
+  onProgress?(done: number, total: number): void
+}
+
+export interface Built {
+  network: SimNetwork
+  identities: Identity[]
+  signers: Identity[]
+  graph: Graph
+  honest: number
+  random: Random
+}
+
+export async function buildNetwork (options: SimOptions, init: BuildInit = {}): Promise<Built> {
+  const random = new Random(options.seed)
+  const honest = init.honest ?? options.cells
+  const attackers = init.attackers ?? 0
+  const identities = [
+    ...await createIdentities(options.seed, 'honest', honest),
+    ...await createIdentities(options.seed, 'attacker', attackers, honest)
+  ]
+  const graph: Graph = buildTopology(options.topology, honest, options.degree, random.fork())
+  for (let i = 0; i < attackers; i++) graph.push(new Set())
+  const edges = [...mutualEdges(graph, honest, options.maxDepth), ...init.extend?.(graph, honest, random.fork()) ?? []]
+
+  const signers = await createIdentities(options.seed, 'sybil', init.signers ?? 0)
+  const runId = randomBytes(4).toString('hex')
+  const state = signInitialState(identities, edges, runId, Date.now(), signers)
+  const links = new LinkModel({ cells: identities.length, latency: options.latency, jitter: options.jitter, random: random.fork() })
+  const networkInit = { identities, graph, links, state, runId, random: random.fork(), syncInterval: options.syncInterval, onProgress: init.onProgress }
+  const network = options.mode === 'model' ? await ModelNetwork.create(networkInit) : await Libp2pNetwork.create(networkInit)
+  return { network, identities, signers, graph, honest, random }
+}

@@ -1,0 +1,22 @@
+/**
+ * What both network modes are built from.
+ */
+import type { Identity } from './identities.ts'
+import type { InitialState } from './initial-state.ts'
+import type { LinkModel } from './links.ts'
+import type { Random } from './random.ts'
+import type { Graph } from './topology.ts'
+
+export interface NetworkInit {
+  identities: Identity[]
+  graph: Graph
+  links: LinkModel
+  state: InitialState
+  /** Distinguishes memory addresses of runs sharing a process */
+  runId: string
+  random: Random
+  /** Periodic anti-entropy sync per cell, ms (0: only on (re)connect) */
+  syncInterval: number
+  /** Reports set-up progress: cells done out of total */
+  onProgress?(done: number, total: number): void
+}

@@ -1,0 +1,29 @@
+/**
+ * The options of one simulation run, as parsed from the command line.
+ */
+import type { Mode } from './network.ts'
+import type { TopologyKind } from './topology.ts'
+
+export interface SimOptions {
+  scenario: string
+  cells: number
+  seed: number
+  /** One-way link latency, ms */
+  latency: number
+  /** Jitter as a share of the latency */
+  jitter: number
+  degree: number
+  topology: TopologyKind
+  mode: Mode
+  /** maxDepth of the attestations cells make */
+  maxDepth: number
+  /** Periodic sync interval per cell, ms (0: only on connect) */
+  syncInterval: number
+  /** Sybil scenario: identities and attack edges */
+  sybils: number
+  attackEdges: number
+  /** Where reports go; none writes no files */
+  out?: string
+  /** Progress bar on stderr */
+  progress: boolean
+}

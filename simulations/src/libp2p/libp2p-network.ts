@@ -1,0 +1,224 @@
+/**
+ * The libp2p-mode network: every cell a real cell core (libp2p, gossipsub,
+ * sync, DHT, TrustNode, mesh reconciler) in this process, connected along
+ * the topology over simulated links. Time is wall-clock time.
+ */
+import { EventEmitter } from 'node:events'
+import { setTimeout as sleep } from 'node:timers/promises'
+import { ATTESTATION_TOPIC, PEER_RECORD_TOPIC } from '@cell/agent'
+import { multiaddr } from '@multiformats/multiaddr'
+import { POLL_INTERVAL } from '../constants.ts'
+import { CellMesh } from '../core/cell-mesh.ts'
+import { memoryAddress } from '../core/identities.ts'
+import { DeliveryTracker } from '../metrics/delivery.ts'
+import { LinkHub } from './link-transport.ts'
+import { Libp2pCell } from './libp2p-cell.ts'
+import type { Identity } from '../core/identities.ts'
+import type { LinkModel } from '../core/links.ts'
+import type { AttestInit, NetworkEvents, Resources, SimNetwork } from '../core/network.ts'
+import type { NetworkInit } from '../core/network-init.ts'
+import type { Graph } from '../core/topology.ts'
+import type { Attestation, StoreCounters, TrustView } from '@cell/trust'
+
+/** Dials in flight at once while wiring the topology. */
+const DIAL_BATCH = 32
+/** How long set-up waits for gossipsub meshes to form, ms. */
+const MESH_FORMATION_TIMEOUT = 10_000
+/** Gossipsub's lower mesh degree (D_lo): a cell with this many mesh peers is wired in. */
+const MESH_DEGREE_LOW = 4
+/** Set-up is over when no message crossed a link for this long, ms... */
+const SETTLE_QUIET = 1000
+/** ...or after this long at most. */
+const SETTLE_TIMEOUT = 60_000
+
+export class Libp2pNetwork extends EventEmitter<NetworkEvents> implements SimNetwork {
+  readonly mode = 'libp2p' as const
+  readonly identities: Identity[]
+  readonly graph: Graph
+  readonly links: LinkModel
+  readonly tracker = new DeliveryTracker()
+  readonly cells: Libp2pCell[] = []
+  private readonly runId: string
+  private readonly hub: LinkHub
+  private startedAt = Date.now()
+
+  private constructor (init: NetworkInit) {
+    super()
+    this.identities = init.identities
+    this.graph = init.graph
+    this.links = init.links
+    this.runId = init.runId
+    this.hub = new LinkHub(init.links)
+  }
+
+  static async create (init: NetworkInit): Promise<Libp2pNetwork> {
+    const network = new Libp2pNetwork(init)
+    for (const identity of init.identities) {
+      const index = identity.index
+      network.cells.push(await Libp2pCell.create({
+        identity,
+        state: init.state,
+        hub: network.hub,
+        runId: init.runId,
+        syncInterval: init.syncInterval,
+        onStored: id => { network.tracker.arrived(index, id, network.now()) },
+        onMesh: () => { network.emit('mesh', { cell: index, at: network.now() }) }
+      }))
+      init.onProgress?.(network.cells.length, init.identities.length)
+    }
+    await network.reconnect()
+    await network.waitFor(() => network.meshesFormed(), MESH_FORMATION_TIMEOUT)
+    await network.settle()
+    network.startedAt = Date.now()
+    return network
+  }
+
+  now (): number {
+    return Date.now() - this.startedAt
+  }
+
+  clock (): number {
+    return Date.now()
+  }
+
+  async attest (cell: number, subject: string, init: AttestInit = {}): Promise<string> {
+    const level = init.level ?? 'full'
+    const publishedAt = this.now()
+    this.tracker.beginPublish()
+    try {
+      const { node, store } = this.cells[cell]
+      await node.attest({ subject, level, scopes: ['*'], maxDepth: level === 'none' ? 0 : init.maxDepth ?? 2 })
+      const record = store.attestations().find(r => r.issuer === node.selfId && r.record.subject === subject)
+      if (record == null) throw new Error('the attestation just made is not in the store')
+      this.tracker.track(record.id, publishedAt)
+      this.tracker.arrived(cell, record.id, publishedAt)
+      return record.id
+    } finally {
+      this.tracker.endPublish()
+    }
+  }
+
+  async publishRaw (cell: number, topic: 'attestations' | 'peer-records', bytes: Uint8Array): Promise<void> {
+    const name = topic === 'attestations' ? ATTESTATION_TOPIC : PEER_RECORD_TOPIC
+    await this.cells[cell].libp2p.services.pubsub.publish(name, bytes).catch(() => {})
+  }
+
+  view (cell: number): TrustView {
+    return this.cells[cell].node.view('mesh')
+  }
+
+  horizon (cell: number): Set<string> {
+    return this.cells[cell].engine.horizon(Date.now())
+  }
+
+  holds (cell: number, recordId: string): boolean {
+    return this.tracker.holds(cell, recordId)
+  }
+
+  meshPeers (cell: number): Set<string> {
+    return this.cells[cell].mesh.peers()
+  }
+
+  expectedMeshPeers (cell: number): Set<string> {
+    const { node, store } = this.cells[cell]
+    return new Set(CellMesh.expected(node.view('mesh'), id => store.peerRecord(id)).map(peer => peer.cellId))
+  }
+
+  quarantineSize (cell: number): number {
+    return this.cells[cell].store.quarantined().length
+  }
+
+  attestations (cell: number): Attestation[] {
+    return this.cells[cell].store.attestations().map(record => record.record)
+  }
+
+  storeCounters (cell: number): StoreCounters {
+    return this.cells[cell].store.counters()
+  }
+
+  silence (cell: number): void {
+    // Replaces the TrustNode's validators: the cell still takes part in
+    // the gossipsub mesh but never passes a message on.
+    const pubsub = this.cells[cell].libp2p.services.pubsub
+    for (const topic of [ATTESTATION_TOPIC, PEER_RECORD_TOPIC]) pubsub.topicValidators.set(topic, async () => 'ignore' as any)
+  }
+
+  scores (cell: number): Record<string, number> {
+    return this.cells[cell].node.scores()
+  }
+
+  async setOnline (cell: number, online: boolean): Promise<void> {
+    this.links.setOnline(cell, online)
+    if (online) await this.reconnect()
+  }
+
+  async setPartition (group: Int32Array | null): Promise<void> {
+    this.links.setPartition(group)
+    await this.reconnect()
+  }
+
+  async waitFor (predicate: () => boolean, timeout: number): Promise<boolean> {
+    const deadline = Date.now() + timeout
+    while (!predicate()) {
+      if (Date.now() >= deadline) return false
+      await sleep(POLL_INTERVAL)
+    }
+    return true
+  }
+
+  async advance (ms: number): Promise<void> {
+    await sleep(ms)
+  }
+
+  resources (): Resources {
+    const cpu = process.cpuUsage()
+    const memory = process.memoryUsage()
+    return { rss: memory.rss, heapUsed: memory.heapUsed, cpuMs: (cpu.user + cpu.system) / 1000 }
+  }
+
+  async stop (): Promise<void> {
+    await Promise.all(this.cells.map(async cell => { await cell.stop() }))
+  }
+
+  /** Dial every topology edge whose link is up and that has no connection. */
+  private async reconnect (): Promise<void> {
+    const dials: Array<() => Promise<void>> = []
+    this.graph.forEach((neighbours, a) => {
+      for (const b of neighbours) {
+        if (a > b || !this.links.up(a, b)) continue
+        const target = this.cells[b].libp2p.peerId
+        if (this.cells[a].libp2p.getConnections(target).length > 0) continue
+        const address = multiaddr(`${memoryAddress(this.runId, b)}/p2p/${target.toString()}`)
+        dials.push(async () => { await this.cells[a].libp2p.dial(address, { signal: AbortSignal.timeout(10_000) }).catch(() => {}) })
+      }
+    })
+    for (let i = 0; i < dials.length; i += DIAL_BATCH) {
+      await Promise.all(dials.slice(i, i + DIAL_BATCH).map(async dial => { await dial() }))
+    }
+  }
+
+  private meshesFormed (): boolean {
+    return this.cells.every(cell => {
+      // getMeshPeers is on the gossipsub class, not on its exported interface.
+      const pubsub = cell.libp2p.services.pubsub as unknown as { getMeshPeers(topic: string): string[], getSubscribers(topic: string): unknown[] }
+      return pubsub.getMeshPeers(ATTESTATION_TOPIC).length >= Math.min(MESH_DEGREE_LOW, 2, pubsub.getSubscribers(ATTESTATION_TOPIC).length)
+    })
+  }
+
+  /**
+   * Start-up traffic (identify, DHT table refresh, sync on every new
+   * connection, re-issued peer records) would skew the first measurement:
+   * wait until no message crossed any link for a while.
+   */
+  async settle (): Promise<void> {
+    const deadline = Date.now() + SETTLE_TIMEOUT
+    let last = -1
+    let quietSince = Date.now()
+    while (Date.now() < deadline) {
+      const messages = this.links.totals().messages
+      if (messages !== last) { last = messages; quietSince = Date.now() }
+      if (Date.now() - quietSince >= SETTLE_QUIET) return
+      await sleep(POLL_INTERVAL * 5)
+    }
+  }
+}

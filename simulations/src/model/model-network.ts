@@ -1,0 +1,295 @@
+/**
+ * The model-level network: real TrustStore/TrustEngine cells and real
+ * signed envelopes, but no libp2p. A discrete-event loop delivers each
+ * message after the link delay; gossip floods every accepted record to all
+ * linked neighbours but the sender (gossipsub with the mesh degree at the
+ * topology degree), and anti-entropy sync runs the agent's own vector
+ * comparison (summarise / missingFor) on (re)connect and periodically.
+ * Time is virtual, so thousands of cells run on one core.
+ */
+import { EventEmitter } from 'node:events'
+import { missingFor, summarise } from '@cell/agent'
+import { ATTESTATION_LIFETIME, MESH_DEBOUNCE } from '../constants.ts'
+import { CellMesh } from '../core/cell-mesh.ts'
+import { openCellDatabase } from '../core/cell-store.ts'
+import { DeliveryTracker } from '../metrics/delivery.ts'
+import { EventQueue } from './event-queue.ts'
+import { ModelCell } from './model-cell.ts'
+import type { Topic } from './model-cell.ts'
+import type { Identity } from '../core/identities.ts'
+import type { LinkModel } from '../core/links.ts'
+import type { AttestInit, NetworkEvents, Resources, SimNetwork } from '../core/network.ts'
+import type { NetworkInit } from '../core/network-init.ts'
+import type { Random } from '../core/random.ts'
+import type { Graph } from '../core/topology.ts'
+import type { Attestation, StoreCounters, TrustView } from '@cell/trust'
+
+/** Horizon re-computation delay after a change (as TrustNode). */
+const HORIZON_DEBOUNCE = 20
+/** Re-check a waitFor predicate at most this often, virtual ms. */
+const CHECK_EVERY = 2
+/** Frame overhead of one sync message (type byte and length prefix). */
+const FRAME_OVERHEAD = 3
+
+function vectorBytes (vector: Map<string, { seq: number, count: number }>): number {
+  return FRAME_OVERHEAD + JSON.stringify([...vector].map(([issuer, s]) => [issuer, s.seq, s.count])).length
+}
+
+export class ModelNetwork extends EventEmitter<NetworkEvents> implements SimNetwork {
+  readonly mode = 'model' as const
+  readonly identities: Identity[]
+  readonly graph: Graph
+  readonly links: LinkModel
+  readonly tracker = new DeliveryTracker()
+  private readonly queue = new EventQueue()
+  private readonly epoch: number
+  private readonly random: Random
+  private readonly syncInterval: number
+  private readonly cells: ModelCell[] = []
+  private readonly meshes: CellMesh[] = []
+  private readonly pending: Array<{ horizon: boolean, mesh: boolean }> = []
+  private linkedBefore = new Set<string>()
+  private readonly silent = new Set<number>()
+
+  private constructor (init: NetworkInit) {
+    super()
+    this.identities = init.identities
+    this.graph = init.graph
+    this.links = init.links
+    this.random = init.random
+    this.syncInterval = init.syncInterval
+    this.epoch = init.state.at
+    this.links.on('changed', () => { this.onLinksChanged() })
+  }
+
+  static async create (init: NetworkInit): Promise<ModelNetwork> {
+    const network = new ModelNetwork(init)
+    await network.open(init)
+    return network
+  }
+
+  private async open (init: NetworkInit): Promise<void> {
+    for (const identity of this.identities) {
+      const index = identity.index
+      const { store } = await openCellDatabase(identity, init.state, id => { this.tracker.arrived(index, id, this.now()) })
+      const cell = new ModelCell({ identity, store, clock: () => this.clock(), onChange: () => { this.changed(index) } })
+      this.pending.push({ horizon: false, mesh: false })
+      await cell.open()
+      const mesh = new CellMesh(identity)
+      await mesh.start()
+      await mesh.update(cell.view(), id => cell.peerRecord(id))
+      this.cells.push(cell)
+      this.meshes.push(mesh)
+      init.onProgress?.(this.cells.length, this.identities.length)
+    }
+    this.linkedBefore = this.linkedPairs()
+    if (this.syncInterval > 0) {
+      this.cells.forEach((_, index) => { this.queue.schedule(this.random.next() * this.syncInterval, () => { this.periodicSync(index) }) })
+    }
+  }
+
+  now (): number {
+    return this.queue.now
+  }
+
+  clock (): number {
+    // Records carry whole milliseconds; virtual time has fractions.
+    return Math.floor(this.epoch + this.queue.now)
+  }
+
+  async attest (cell: number, subject: string, init: AttestInit = {}): Promise<string> {
+    const level = init.level ?? 'full'
+    const now = this.clock()
+    const { bytes, id } = await this.cells[cell].attest({
+      subject,
+      level,
+      scopes: ['*'],
+      maxDepth: level === 'none' ? 0 : init.maxDepth ?? 2,
+      notBefore: now,
+      notAfter: now + ATTESTATION_LIFETIME
+    })
+    this.tracker.track(id, this.now())
+    this.tracker.arrived(cell, id, this.now())
+    this.cells[cell].firstSight(bytes)
+    this.relay(cell, -1, 'attestations', bytes)
+    return id
+  }
+
+  async publishRaw (cell: number, topic: Topic, bytes: Uint8Array): Promise<void> {
+    this.relay(cell, -1, topic, bytes)
+  }
+
+  view (cell: number): TrustView {
+    return this.cells[cell].view()
+  }
+
+  horizon (cell: number): Set<string> {
+    return this.cells[cell].horizon()
+  }
+
+  holds (cell: number, recordId: string): boolean {
+    return this.tracker.holds(cell, recordId)
+  }
+
+  meshPeers (cell: number): Set<string> {
+    return this.meshes[cell].peers()
+  }
+
+  expectedMeshPeers (cell: number): Set<string> {
+    const model = this.cells[cell]
+    return new Set(CellMesh.expected(model.view(), id => model.peerRecord(id)).map(peer => peer.cellId))
+  }
+
+  quarantineSize (cell: number): number {
+    return this.cells[cell].store.quarantined().length
+  }
+
+  attestations (cell: number): Attestation[] {
+    return this.cells[cell].store.attestations().map(record => record.record)
+  }
+
+  storeCounters (cell: number): StoreCounters {
+    return this.cells[cell].store.counters()
+  }
+
+  silence (cell: number): void {
+    this.silent.add(cell)
+  }
+
+  scores (): Record<string, number> {
+    return {}
+  }
+
+  async setOnline (cell: number, online: boolean): Promise<void> {
+    this.links.setOnline(cell, online)
+  }
+
+  async setPartition (group: Int32Array | null): Promise<void> {
+    this.links.setPartition(group)
+  }
+
+  async waitFor (predicate: () => boolean, timeout: number): Promise<boolean> {
+    const deadline = this.queue.now + timeout
+    let checked = -Infinity
+    while (true) {
+      if (this.queue.now - checked >= CHECK_EVERY || this.queue.peek() > deadline) {
+        checked = this.queue.now
+        if (predicate()) return true
+      }
+      if (this.queue.peek() > deadline) {
+        this.queue.now = deadline
+        return predicate()
+      }
+      await this.queue.step()
+    }
+  }
+
+  async advance (ms: number): Promise<void> {
+    await this.waitFor(() => false, ms)
+  }
+
+  resources (): Resources {
+    const cpu = process.cpuUsage()
+    const memory = process.memoryUsage()
+    return { rss: memory.rss, heapUsed: memory.heapUsed, cpuMs: (cpu.user + cpu.system) / 1000 }
+  }
+
+  async stop (): Promise<void> {
+    for (const mesh of this.meshes) await mesh.stop()
+    for (const cell of this.cells) await cell.store.close()
+  }
+
+  /** Send bytes from `from` to every linked neighbour but `except`. */
+  private relay (from: number, except: number, topic: Topic, bytes: Uint8Array): void {
+    for (const to of this.graph[from]) {
+      if (to === except || !this.links.up(from, to)) continue
+      this.links.count(from, bytes.byteLength)
+      this.queue.schedule(this.links.delay(), async () => { await this.deliver(from, to, topic, bytes) })
+    }
+  }
+
+  private async deliver (from: number, to: number, topic: Topic, bytes: Uint8Array): Promise<void> {
+    // A message in flight when the link went down is lost, as on a closed connection.
+    if (!this.links.up(from, to) || this.silent.has(to)) return
+    const cell = this.cells[to]
+    if (!cell.firstSight(bytes)) return
+    const verdict = await cell.receive(topic, bytes)
+    if (verdict === 'accept') this.relay(to, from, topic, bytes)
+  }
+
+  private changed (index: number): void {
+    const pending = this.pending[index]
+    if (!pending.horizon) {
+      pending.horizon = true
+      this.queue.schedule(HORIZON_DEBOUNCE, async () => {
+        pending.horizon = false
+        await this.cells[index].updateHorizon()
+      })
+    }
+    if (!pending.mesh) {
+      pending.mesh = true
+      this.queue.schedule(MESH_DEBOUNCE, async () => {
+        pending.mesh = false
+        const cell = this.cells[index]
+        await this.meshes[index].update(cell.view(), id => cell.peerRecord(id))
+        this.emit('mesh', { cell: index, at: this.now() })
+      })
+    }
+  }
+
+  private linkedPairs (): Set<string> {
+    const linked = new Set<string>()
+    this.graph.forEach((neighbours, a) => {
+      for (const b of neighbours) {
+        if (a < b && this.links.up(a, b)) linked.add(`${a}-${b}`)
+      }
+    })
+    return linked
+  }
+
+  /** Links came up: each newly linked pair syncs, the lower id initiating (as on peer:connect). */
+  private onLinksChanged (): void {
+    const linked = this.linkedPairs()
+    for (const key of linked) {
+      if (this.linkedBefore.has(key)) continue
+      const [a, b] = key.split('-').map(Number)
+      const [initiator, responder] = this.identities[a].id < this.identities[b].id ? [a, b] : [b, a]
+      this.sync(initiator, responder)
+    }
+    this.linkedBefore = linked
+  }
+
+  private periodicSync (index: number): void {
+    this.queue.schedule(this.syncInterval, () => { this.periodicSync(index) })
+    const linked = [...this.graph[index]].filter(other => this.links.up(index, other))
+    if (linked.length > 0) this.sync(index, this.random.pick(linked))
+  }
+
+  /**
+   * One sync session: vector at t, the responder's vector and records at
+   * t+d, the initiator's records at t+2d, as the agent's protocol orders them.
+   */
+  private sync (initiator: number, responder: number): void {
+    const a = this.cells[initiator]
+    const b = this.cells[responder]
+    const vectorA = summarise(a.store)
+    this.links.count(initiator, vectorBytes(vectorA))
+    this.queue.schedule(this.links.delay(), () => {
+      if (!this.links.up(initiator, responder)) return
+      const vectorB = summarise(b.store)
+      const forA = missingFor(b.store, vectorB, vectorA)
+      this.links.count(responder, vectorBytes(vectorB))
+      for (const bytes of forA) this.links.count(responder, FRAME_OVERHEAD + bytes.byteLength)
+      this.queue.schedule(this.links.delay(), async () => {
+        if (!this.links.up(initiator, responder)) return
+        for (const bytes of forA) await a.ingest(bytes)
+        const forB = missingFor(a.store, summarise(a.store), vectorB)
+        for (const bytes of forB) this.links.count(initiator, FRAME_OVERHEAD + bytes.byteLength)
+        this.queue.schedule(this.links.delay(), async () => {
+          if (!this.links.up(initiator, responder)) return
+          for (const bytes of forB) await b.ingest(bytes)
+        })
+      })
+    })
+  }
+}

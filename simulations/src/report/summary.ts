@@ -1,0 +1,20 @@
+/**
+ * The one-screen summary printed at the end of a run.
+ */
+import type { ScenarioResult } from '../scenarios/types.ts'
+
+export function summary (result: ScenarioResult): string {
+  const lines = [
+    `scenario ${result.scenario} — ${result.label}`,
+    `${result.options.cells} cells, ${result.options.topology} degree ${result.options.degree}, links ${result.options.latency} ms ± ${Math.round(result.options.jitter * 100)} %, seed ${result.options.seed}`,
+    `wall clock ${(result.durationMs / 1000).toFixed(1)} s`,
+    ''
+  ]
+  const width = Math.max(...Object.keys(result.metrics).map(k => k.length))
+  for (const [key, value] of Object.entries(result.metrics)) {
+    lines.push(`  ${key.padEnd(width)}  ${typeof value === 'number' && !Number.isInteger(value) ? value.toFixed(2) : String(value)}`)
+  }
+  lines.push('')
+  for (const c of result.checks) lines.push(`  [${c.pass ? 'met' : 'NOT MET'}] ${c.name}: ${c.measured} (target ${c.target})`)
+  return lines.join('\n') + '\n'
+}

@@ -1,0 +1,67 @@
+/**
+ * propagation: one cell attests a cell it did not trust before; how long
+ * until every cell that keeps the issuer's records (its trust horizon)
+ * holds the attestation. Repeated for several publishers.
+ */
+import { CONVERGENCE_TIMEOUT } from '../constants.ts'
+import { allHold, convergenceCurve, deliveryReport, interestedIn, latencyMetrics, meshAgreement, range, round, trafficSince, viewAgreement } from './measure.ts'
+import { check, closeSession, mark, openSession } from './session.ts'
+import type { Scenario, ScenarioResult } from './types.ts'
+
+const ROUNDS = 5
+
+export const propagation: Scenario = {
+  name: 'propagation',
+  description: 'One new attestation; time until every interested cell stores it.',
+  async run (context): Promise<ScenarioResult> {
+    const session = await openSession(context)
+    const { network, identities, honest, random, graph } = session
+    const cells = range(honest)
+    mark(session)
+
+    const records: Array<{ id: string, targets: number[] }> = []
+    context.progress.phase('propagating')
+    for (let round = 0; round < ROUNDS; round++) {
+      const issuer = random.int(honest)
+      const strangers = cells.filter(c => c !== issuer && !graph[issuer].has(c))
+      const subject = strangers.length > 0 ? random.pick(strangers) : (issuer + 1) % honest
+      const targets = interestedIn(network, identities[issuer].id, cells).filter(c => c !== issuer)
+      const id = await network.attest(issuer, identities[subject].id, { maxDepth: context.options.maxDepth })
+      records.push({ id, targets })
+      await network.waitFor(() => allHold(network, [{ id, targets }]), CONVERGENCE_TIMEOUT)
+      context.progress.update(round + 1, ROUNDS)
+    }
+    context.progress.done()
+
+    const traffic = trafficSince(network, session.traffic)
+    const delivery = deliveryReport(network, records)
+    const meshOk = await network.waitFor(() => meshAgreement(network, cells) === 1, CONVERGENCE_TIMEOUT)
+    const views = viewAgreement(network, cells, network.clock())
+    const perDelivery = delivery.deliveries > 0 ? traffic.messages / delivery.deliveries : 0
+    const latencies = delivery.latencies
+    const p99 = round(latencyMetrics('latency', latencies).latencyP99Ms)
+
+    return closeSession(session, {
+      scenario: 'propagation',
+      metrics: {
+        rounds: ROUNDS,
+        interestedCellsPerRecord: round(delivery.expected / ROUNDS, 1),
+        deliveryRatio: round(delivery.ratio, 4),
+        ...latencyMetrics('latency', latencies),
+        messagesPerDelivery: round(perDelivery, 2),
+        bytesPerCell: Math.round(traffic.bytes / identities.length),
+        viewAgreement: round(views, 4),
+        meshAgreement: meshOk ? 1 : round(meshAgreement(network, cells), 4)
+      },
+      latencies,
+      convergence: convergenceCurve(latencies, latencies.length),
+      sybilCurve: [],
+      checks: [
+        check('delivery to every interested cell', '100 %', `${round(delivery.ratio * 100, 2)} %`, delivery.ratio === 1),
+        check('latency p99', '< 400 ms (500 cells, 25 ms links)', `${p99} ms`, p99 < 400),
+        check('messages per delivery', '≤ 6', round(perDelivery, 2), perDelivery <= 6),
+        check('mesh peers match trust views', 'all cells', meshOk ? 'all' : 'not all', meshOk)
+      ]
+    })
+  }
+}
