@@ -31,6 +31,22 @@ describe('service bus', () => {
     assert.deepEqual(journal, ['start p2p', 'start trust', 'start dns', 'stop dns', 'stop trust', 'stop p2p'])
   })
 
+  it('starts independent managers together, each only after its dependencies', async () => {
+    const journal: string[] = []
+    let releaseSlow!: () => void
+    const slowStarted = new Promise<void>(resolve => { releaseSlow = resolve })
+    const bus = new ServiceBus(silent)
+    bus.register({ ...manager('vault', [], journal), start: async () => { journal.push('vault begins'); await slowStarted; journal.push('start vault') } })
+    bus.register(manager('p2p', [], journal))
+    bus.register({ ...manager('trust', ['p2p'], journal), start: async () => { journal.push('start trust'); releaseSlow() } })
+
+    await bus.startAll()
+    // p2p started while the vault was still busy; trust waited for p2p only.
+    assert.ok(journal.indexOf('start p2p') < journal.indexOf('start vault'), journal.join(', '))
+    assert.ok(journal.indexOf('start p2p') < journal.indexOf('start trust'), journal.join(', '))
+    assert.equal(bus.info('vault').state, 'running')
+  })
+
   it('contains a failing manager: it is failed, its dependents do not start, others run', async () => {
     const journal: string[] = []
     const bus = new ServiceBus(silent)

@@ -10,6 +10,7 @@ export const healthRoutes: RouteModule = (router, api) => {
       name: api.config.effective.cell.name,
       version: api.version,
       uptimeSeconds: Math.round((Date.now() - api.startedAt) / 1000),
+      memory: (({ rss, heapUsed, external }) => ({ rssBytes: rss, heapUsedBytes: heapUsed, externalBytes: external }))(process.memoryUsage()),
       services: bus
     }
   })
