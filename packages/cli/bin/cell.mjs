@@ -13,6 +13,9 @@ if (major < 22) {
 const { enableCompileCache } = await import('node:module')
 enableCompileCache?.()
 
+// `cell ... | head` closes the pipe early; that is not an error.
+process.stdout.on('error', err => { if (err.code === 'EPIPE') process.exit(0); throw err })
+
 // `cell start` only hands its arguments to the agent, which parses them
 // itself; skipping the CLI's own modules saves a few hundred milliseconds
 // of every cell's start-up.
