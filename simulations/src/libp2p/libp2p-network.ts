@@ -23,13 +23,14 @@ import type { Attestation, StoreCounters, TrustView } from '@cell/trust'
 /** Dials in flight at once while wiring the topology. */
 const DIAL_BATCH = 32
 /** How long set-up waits for gossipsub meshes to form, ms. */
-const MESH_FORMATION_TIMEOUT = 10_000
+const MESH_FORMATION_TIMEOUT = 5000
 /** Gossipsub's lower mesh degree (D_lo): a cell with this many mesh peers is wired in. */
 const MESH_DEGREE_LOW = 4
 /** Set-up is over when no message crossed a link for this long, ms... */
-const SETTLE_QUIET = 1000
-/** ...or after this long at most. */
-const SETTLE_TIMEOUT = 60_000
+const SETTLE_QUIET = 500
+/** ...or after this long at most, plus SETTLE_PER_CELL per cell (the DHT keeps refreshing for a while). */
+const SETTLE_TIMEOUT = 5000
+const SETTLE_PER_CELL = 20
 
 export class Libp2pNetwork extends EventEmitter<NetworkEvents> implements SimNetwork {
   readonly mode = 'libp2p' as const
@@ -211,7 +212,7 @@ export class Libp2pNetwork extends EventEmitter<NetworkEvents> implements SimNet
    * wait until no message crossed any link for a while.
    */
   async settle (): Promise<void> {
-    const deadline = Date.now() + SETTLE_TIMEOUT
+    const deadline = Date.now() + SETTLE_TIMEOUT + SETTLE_PER_CELL * this.cells.length
     let last = -1
     let quietSince = Date.now()
     while (Date.now() < deadline) {

@@ -18,8 +18,23 @@ export function range (n: number): number[] {
   return Array.from({ length: n }, (_, i) => i)
 }
 
-export function allHold (network: SimNetwork, records: Array<{ id: string, targets: number[] }>): boolean {
-  return records.every(({ id, targets }) => targets.every(cell => network.holds(cell, id)))
+/** A record to follow: its issuer and the cells that should end up with it. */
+export interface Followed {
+  id: string
+  issuer: string
+  targets: number[]
+}
+
+/**
+ * A cell is done with a record when it holds it, or when the issuer has
+ * left its horizon (then the store rightly quarantines the issuer's records).
+ */
+function done (network: SimNetwork, record: Followed, cell: number): boolean {
+  return network.holds(cell, record.id) || !network.horizon(cell).has(record.issuer)
+}
+
+export function allHold (network: SimNetwork, records: Followed[]): boolean {
+  return records.every(record => record.targets.every(cell => done(network, record, cell)))
 }
 
 export interface DeliveryReport {
@@ -29,11 +44,14 @@ export interface DeliveryReport {
   latencies: number[]
 }
 
-export function deliveryReport (network: SimNetwork, records: Array<{ id: string, targets: number[] }>): DeliveryReport {
+/** Delivery to the targets that still keep the issuer's records at the end. */
+export function deliveryReport (network: SimNetwork, records: Followed[]): DeliveryReport {
   let deliveries = 0
   let expected = 0
   const latencies: number[] = []
-  for (const { id, targets } of records) {
+  for (const record of records) {
+    const { id } = record
+    const targets = record.targets.filter(cell => network.holds(cell, id) || network.horizon(cell).has(record.issuer))
     expected += targets.length
     const times = network.tracker.latencies(id, targets)
     deliveries += times.length

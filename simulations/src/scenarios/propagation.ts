@@ -6,6 +6,7 @@
 import { CONVERGENCE_TIMEOUT } from '../constants.ts'
 import { allHold, convergenceCurve, deliveryReport, interestedIn, latencyMetrics, meshAgreement, range, round, trafficSince, viewAgreement } from './measure.ts'
 import { check, closeSession, mark, openSession } from './session.ts'
+import type { Followed } from './measure.ts'
 import type { Scenario, ScenarioResult } from './types.ts'
 
 const ROUNDS = 5
@@ -19,7 +20,7 @@ export const propagation: Scenario = {
     const cells = range(honest)
     mark(session)
 
-    const records: Array<{ id: string, targets: number[] }> = []
+    const records: Followed[] = []
     context.progress.phase('propagating')
     for (let round = 0; round < ROUNDS; round++) {
       const issuer = random.int(honest)
@@ -27,8 +28,9 @@ export const propagation: Scenario = {
       const subject = strangers.length > 0 ? random.pick(strangers) : (issuer + 1) % honest
       const targets = interestedIn(network, identities[issuer].id, cells).filter(c => c !== issuer)
       const id = await network.attest(issuer, identities[subject].id, { maxDepth: context.options.maxDepth })
-      records.push({ id, targets })
-      await network.waitFor(() => allHold(network, [{ id, targets }]), CONVERGENCE_TIMEOUT)
+      const record = { id, issuer: identities[issuer].id, targets }
+      records.push(record)
+      await network.waitFor(() => allHold(network, [record]), CONVERGENCE_TIMEOUT)
       context.progress.update(round + 1, ROUNDS)
     }
     context.progress.done()

@@ -6,6 +6,7 @@
 import { CONVERGENCE_TIMEOUT } from '../constants.ts'
 import { convergenceCurve, deliveryReport, interestedIn, latencyMetrics, meshAgreement, range, round, trafficSince, viewAgreement } from './measure.ts'
 import { check, closeSession, mark, openSession } from './session.ts'
+import type { Followed } from './measure.ts'
 import type { Scenario, ScenarioResult } from './types.ts'
 
 export const revocation: Scenario = {
@@ -31,10 +32,10 @@ export const revocation: Scenario = {
     network.on('mesh', watch)
 
     context.progress.phase('revoking')
-    const records: Array<{ id: string, targets: number[] }> = []
+    const records: Followed[] = []
     for (const cell of revokers) {
       const targets = interestedIn(network, identities[cell].id, others).filter(c => c !== cell)
-      records.push({ id: await network.attest(cell, victimId, { level: 'none' }), targets })
+      records.push({ id: await network.attest(cell, victimId, { level: 'none' }), issuer: identities[cell].id, targets })
     }
     const complete = await network.waitFor(() => {
       for (const cell of trusting) watch({ cell })
