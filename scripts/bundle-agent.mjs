@@ -28,6 +28,11 @@ try {
     // CommonJS dependencies call require(); give the ES bundle one.
     banner: { js: "import { createRequire as __cellRequire } from 'node:module'; const require = __cellRequire(import.meta.url);" },
     legalComments: 'none',
+    // Whitespace and syntax only: V8 keeps the source of lazily compiled
+    // functions in memory, so a smaller text is about 10 MB less resident
+    // memory; names stay, so stack traces stay readable.
+    minifyWhitespace: true,
+    minifySyntax: true,
     logLevel: 'warning'
   })
   process.stdout.write(`bundled the agent into ${outfile}\n`)
