@@ -10,13 +10,12 @@ import { randomBytes } from 'node:crypto'
 import { generateKeyPair } from '@libp2p/crypto/keys'
 import { peerIdFromPrivateKey } from '@libp2p/peer-id'
 import { multiaddr } from '@multiformats/multiaddr'
-import { MemoryDatastore } from 'datastore-core'
 import { sealRecord } from '@cell/trust'
 import { FieldReader, FieldWriter } from '../../packages/trust/src/codec/fields.ts'
-import { createCellLibp2p } from '../../packages/agent/src/p2p/libp2p-node.ts'
 import { ATTESTATION_TOPIC } from '../../packages/agent/src/trust/constants.ts'
 import { trustGossipOptions } from '../../packages/agent/src/trust/gossip-options.ts'
 import { startAgent, stopAll } from '../fixtures/agent-process.ts'
+import { createTestNode } from '../fixtures/libp2p-node.ts'
 import { waitFor } from '../fixtures/wait.ts'
 import type { CellLibp2p } from '../../packages/agent/src/p2p/libp2p-node.ts'
 import type { AgentHandle } from '../fixtures/agent-process.ts'
@@ -59,16 +58,7 @@ describe('hostile gossip against an agent', function () {
     friendId = peerIdFromPrivateKey(friendKey).toString()
     assert.equal((await agent.api('POST', '/api/trust/attestations', { cell: friendId })).status, 201)
 
-    attacker = await createCellLibp2p({
-      privateKey: await generateKeyPair('Ed25519'),
-      datastore: new MemoryDatastore(),
-      listen: ['/ip4/127.0.0.1/tcp/0'],
-      announce: [],
-      bootstrap: [],
-      mdns: false,
-      maxConnections: 10,
-      gossipsub: trustGossipOptions(() => 0)
-    })
+    attacker = await createTestNode({ gossipsub: trustGossipOptions(() => 0) })
     attacker.services.pubsub.subscribe(ATTESTATION_TOPIC)
     await attacker.dial(multiaddr((await agent.multiaddrs())[0]))
     await waitFor(() => attacker.services.pubsub.getSubscribers(ATTESTATION_TOPIC).some(peer => peer.toString() === agentId),

@@ -6,13 +6,11 @@
  */
 import assert from 'node:assert/strict'
 import { randomBytes } from 'node:crypto'
-import { generateKeyPair } from '@libp2p/crypto/keys'
 import { lpStream } from '@libp2p/utils'
 import { multiaddr } from '@multiformats/multiaddr'
-import { MemoryDatastore } from 'datastore-core'
-import { createCellLibp2p } from '../../packages/agent/src/p2p/libp2p-node.ts'
 import { SYNC_PROTOCOL } from '../../packages/agent/src/trust/constants.ts'
 import { startAgent, stopAll } from '../fixtures/agent-process.ts'
+import { createTestNode } from '../fixtures/libp2p-node.ts'
 import type { CellLibp2p } from '../../packages/agent/src/p2p/libp2p-node.ts'
 import type { AgentHandle } from '../fixtures/agent-process.ts'
 
@@ -31,15 +29,7 @@ describe('hostile sync sessions against an agent', function () {
 
   before(async () => {
     agent = await startAgent()
-    attacker = await createCellLibp2p({
-      privateKey: await generateKeyPair('Ed25519'),
-      datastore: new MemoryDatastore(),
-      listen: ['/ip4/127.0.0.1/tcp/0'],
-      announce: [],
-      bootstrap: [],
-      mdns: false,
-      maxConnections: 10
-    })
+    attacker = await createTestNode()
     await attacker.dial(multiaddr((await agent.multiaddrs())[0]))
   })
 
