@@ -14,6 +14,7 @@ import { componentLogger, createAgentLogger } from './logging/logger.ts'
 import { MeshManager } from './mesh/mesh-manager.ts'
 import { P2PManager } from './p2p/p2p-manager.ts'
 import { API_CREDENTIAL, apiTlsCredentials } from './services/api-tls.ts'
+import { CaExchangeManager } from './services/ca-exchange.ts'
 import { DnsManager } from './services/dns-manager.ts'
 import { VaultManager } from './services/vault-manager.ts'
 import { dhtPeerRecordOptions } from './trust/dht-records.ts'
@@ -124,6 +125,14 @@ export class Cell {
       libraryLog: this.log
     })
     this.bus.register(this.vault)
+
+    this.bus.register(new CaExchangeManager({
+      vault: () => this.vault.vault,
+      trust: () => this.trust,
+      libp2p: () => this.libp2p,
+      bus: this.bus,
+      log: componentLogger(this.log, 'ca-exchange')
+    }))
 
     this.dns = new DnsManager({
       selfId: this.identity.cellId,

@@ -6,12 +6,18 @@
  * renewal, and no endpoint hands it out again. The CRL is public by
  * nature, so besides `/api/vault/crl` it is served without a token at
  * `/crl.pem` (the auth middleware guards `/api/*` only).
+ *
+ * `/api/vault/trust/cas` lists the CAs of other cells this cell accepts
+ * (kept in step with the web of trust by the `ca-exchange` service); with
+ * `?scope=` it lists exactly the CAs a TLS context for that scope trusts.
  */
+import { X509Certificate } from 'node:crypto'
 import { REVOCATION_REASONS } from '@cell/services'
 import { z } from 'zod'
+import { VAULT_SCOPE } from '../../services/ca-exchange-plan.ts'
 import { parseInput } from '../validate.ts'
 import type { ApiContext, RouteModule } from '../context.ts'
-import type { CertificateInfo, IssuedCertificate, RevocationReason } from '@cell/services'
+import type { CertificateInfo, IssuedCertificate, PeerCa, RevocationReason } from '@cell/services'
 import type { Context } from 'koa'
 
 const usage = z.enum(['server', 'client'])
@@ -25,6 +31,8 @@ const serialParam = z.string().regex(/^[0-9a-fA-F:]{1,100}$/, 'must be a certifi
 const reasonSchema = z.enum(Object.keys(REVOCATION_REASONS) as [RevocationReason, ...RevocationReason[]]).optional()
 const revokeBody = z.strictObject({ reason: reasonSchema }).optional()
 const renewBody = z.strictObject({ days: z.number().int().min(1).max(1825).optional() }).optional()
+const vaultScopes = Object.values(VAULT_SCOPE) as [string, ...string[]]
+const peerCasQuery = z.strictObject({ scope: z.enum(vaultScopes).optional() })
 
 const PEM_TYPES = ['text/plain', 'application/x-pem-file', 'application/json'] as const
 
@@ -42,6 +50,21 @@ function describe (info: CertificateInfo): Record<string, unknown> {
     ...(info.renewedFrom != null ? { renewedFrom: info.renewedFrom } : {}),
     ...(info.supersededBy != null ? { supersededBy: info.supersededBy } : {}),
     ...(info.revokedAt != null ? { revokedAt: info.revokedAt.toISOString(), revocationReason: info.revocationReason } : {})
+  }
+}
+
+/** An accepted peer CA, with the cell's name when its peer record is known. */
+function describePeerCa (api: ApiContext, peer: PeerCa): Record<string, unknown> {
+  const name = api.bus.isRunning('trust') ? api.trust().records.peerRecord(peer.cellId)?.name : undefined
+  return {
+    cellId: peer.cellId,
+    ...(name != null ? { name } : {}),
+    scopes: peer.scopes,
+    subject: new X509Certificate(peer.caPem).subject,
+    fingerprint: peer.fingerprint,
+    acceptedAt: peer.acceptedAt.toISOString(),
+    notAfter: peer.notAfter.toISOString(),
+    caPem: peer.caPem
   }
 }
 
@@ -115,6 +138,15 @@ export const vaultRoutes: RouteModule = (router, api) => {
 
   // Public: relying parties fetch the CRL without the cell's API token.
   router.get('/crl.pem', async ctx => { await sendCrl(ctx, api) })
+
+  router.get('/api/vault/trust/cas', ctx => {
+    const query = parseInput(peerCasQuery, ctx.query, 'query')
+    const vault = api.vault().vault
+    // Filter by what peerCaFor offers, so the list is exactly what TLS for the scope trusts.
+    const offered = query.scope != null ? new Set(vault.peerCaFor(query.scope)) : undefined
+    const peers = vault.listPeerCas().filter(peer => offered == null || offered.has(peer.caPem))
+    ctx.body = { cas: peers.map(peer => describePeerCa(api, peer)) }
+  })
 
   router.get('/api/vault/age/public-key', ctx => {
     ctx.body = { recipient: api.vault().vault.ageRecipient() }
