@@ -12,9 +12,9 @@
  * anyone probe which cells run a vault. Everyone else gets the stream reset
  * and no data.
  */
+import { peerIdFromString } from '@libp2p/peer-id'
 import { lpStream } from '@libp2p/utils'
 import { multiaddr } from '@multiformats/multiaddr'
-import { peerIdFromString } from '@libp2p/peer-id'
 import { SECOND } from '../constants.ts'
 import type { CellLibp2p } from '../p2p/libp2p-node.ts'
 import type { Multiaddr } from '@multiformats/multiaddr'

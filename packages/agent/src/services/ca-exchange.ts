@@ -143,12 +143,16 @@ export class CaExchangeManager implements ServiceManager {
 
     for (const cellId of plan.forget) this.fetched.delete(cellId)
     for (const { cellId, seq } of plan.adopt) this.fetched.set(cellId, { seq, failures: 0, retryAt: 0 })
+    // One cell's failure must not hold up the others: each step is logged and the next pass tries again.
     for (const cellId of plan.remove) {
-      await vault.removePeerCa(cellId)
-      this.init.log.info({ cell: cellId }, 'removed the CA of %s: no longer trusted for any scope', cellId)
+      await vault.removePeerCa(cellId).then(
+        () => { this.init.log.info({ cell: cellId }, 'removed the CA of %s: no longer trusted for any scope', cellId) },
+        (err: unknown) => { this.init.log.error({ err, cell: cellId }, 'could not remove the CA of %s', cellId) })
     }
     for (const { cellId, caPem, scopes } of plan.rescope) {
-      await vault.acceptPeerCa(cellId, caPem, scopes)
+      await vault.acceptPeerCa(cellId, caPem, scopes).then(
+        () => { this.init.log.info({ cell: cellId, scopes }, 'the CA of %s is now accepted for %s', cellId, scopes.join(',')) },
+        (err: unknown) => { this.init.log.warn({ err, cell: cellId }, 'could not change the scopes of the CA of %s', cellId) })
     }
     await this.fetchAll(plan.fetch, vault, signal)
   }
