@@ -39,6 +39,17 @@ export const DEFAULT_ATTESTATION_LIFETIME = 365 * 24 * 60 * 60 * 1000
 /** Default onward vouching depth of an attestation. */
 export const DEFAULT_MAX_DEPTH = 2
 
+/**
+ * Relaying records from outside this cell's horizon: per sending peer,
+ * 20 records a second with bursts of 200, for at most 1,000 peers; and only
+ * records issued in the last 10 minutes (gossip carries news; older records
+ * travel by sync between cells that want them).
+ */
+export const RELAY_PER_SECOND = 20
+export const RELAY_BURST = 200
+export const RELAY_MAX_PEERS = 1000
+export const RELAY_MAX_AGE = 10 * 60 * 1000
+
 /** Gossipsub score thresholds (negative scores mean misbehaviour). */
 export const SCORE_THRESHOLDS = {
   gossipThreshold: -10,

@@ -11,9 +11,11 @@ import { EventEmitter } from 'node:events'
 import { TrustError, classifyError, nextSeq, sealRecord } from '@cell/trust'
 import {
   ATTESTATION_TOPIC, DEFAULT_ATTESTATION_LIFETIME, DEFAULT_MAX_DEPTH, DIRECT_TRUST_SCORE_BONUS, MAX_GOSSIP_BYTES,
-  PEER_RECORD_LIFETIME, PEER_RECORD_TOPIC, SYNC_INTERVAL, SYNC_PROTOCOL, SYNC_TIMEOUT, TRUST_TOPICS
+  PEER_RECORD_LIFETIME, PEER_RECORD_TOPIC, RELAY_BURST, RELAY_MAX_AGE, RELAY_MAX_PEERS, RELAY_PER_SECOND, SYNC_INTERVAL,
+  SYNC_PROTOCOL, SYNC_TIMEOUT, TRUST_TOPICS
 } from './constants.ts'
 import { peerRecordKey } from './dht-records.ts'
+import { RelayBudget } from './relay-budget.ts'
 import { syncAsInitiator, syncAsResponder } from './sync-protocol.ts'
 import type { SyncResult } from './sync-protocol.ts'
 import type { VerifiedSet } from './verified-set.ts'
@@ -62,13 +64,16 @@ export interface GossipCounters {
   accept: number
   ignore: number
   reject: number
+  /** Accepted for forwarding only: valid, but from outside the horizon */
+  relayed: number
 }
 
 export class TrustNode extends EventEmitter<TrustNodeEvents> {
   readonly selfId: string
   private readonly init: TrustNodeInit
   private readonly now: () => number
-  private readonly gossip: GossipCounters = { accept: 0, ignore: 0, reject: 0 }
+  private readonly gossip: GossipCounters = { accept: 0, ignore: 0, reject: 0, relayed: 0 }
+  private readonly relayBudget: RelayBudget
   private syncTimer?: NodeJS.Timeout
   private horizonTimer?: NodeJS.Timeout
   private readonly syncing = new Set<string>()
@@ -84,6 +89,7 @@ export class TrustNode extends EventEmitter<TrustNodeEvents> {
     this.init = init
     this.now = init.now ?? Date.now
     this.selfId = init.libp2p.peerId.toString()
+    this.relayBudget = new RelayBudget({ perSecond: RELAY_PER_SECOND, burst: RELAY_BURST, maxPeers: RELAY_MAX_PEERS, now: this.now })
   }
 
   get libp2p (): CellLibp2p {
@@ -274,7 +280,7 @@ export class TrustNode extends EventEmitter<TrustNodeEvents> {
   }
 
   private async validate (topic: string, peer: PeerId, message: Message): Promise<Verdict> {
-    const verdict = await this.verdictFor(topic, message.data)
+    const verdict = await this.verdictFor(topic, message.data, peer.toString())
     this.gossip[verdict]++
     if (verdict === 'reject') {
       this.init.log.info({ peer: peer.toString(), topic }, 'rejected gossip from %s', peer.toString())
@@ -282,7 +288,7 @@ export class TrustNode extends EventEmitter<TrustNodeEvents> {
     return verdict
   }
 
-  private async verdictFor (topic: string, data: Uint8Array): Promise<Verdict> {
+  private async verdictFor (topic: string, data: Uint8Array, from: string): Promise<Verdict> {
     if (data.byteLength > MAX_GOSSIP_BYTES) {
       // Counted by the store as too large without parsing it.
       await this.init.store.ingest(data, { now: this.now() }).catch(() => {})
@@ -290,6 +296,7 @@ export class TrustNode extends EventEmitter<TrustNodeEvents> {
     }
     try {
       const result = await this.init.store.ingest(data, { now: this.now() })
+      if (result.status === 'quarantined') return this.relayVerdict(result.record, from)
       if (result.status !== 'accepted') return 'ignore'
       this.apply(result.record)
       const expected = topic === PEER_RECORD_TOPIC ? 'peer-record' : 'attestation'
@@ -299,6 +306,20 @@ export class TrustNode extends EventEmitter<TrustNodeEvents> {
       this.init.log.error({ err }, 'unexpected error validating gossip')
       return 'ignore'
     }
+  }
+
+  /**
+   * A valid record whose issuer this cell does not trust: forward it (cells
+   * further on may trust the issuer) if it is recent and the sender is
+   * within its relay budget; otherwise drop it without penalty.
+   */
+  private relayVerdict (record: OpenedRecord, from: string): Verdict {
+    const issued = record.kind === 'peer-record'
+      ? record.record.issuedAt
+      : record.kind === 'attestation' ? record.record.notBefore : record.record.effectiveAt
+    if (this.now() - issued > RELAY_MAX_AGE || !this.relayBudget.take(from)) return 'ignore'
+    this.gossip.relayed++
+    return 'accept'
   }
 
   private apply (record: OpenedRecord): void {
