@@ -105,6 +105,17 @@ describe('web of trust between agent processes', function () {
     await waitFor(async () => (await trusted(a)).get(ids.c)?.source === 'verified', { what: 'C to become verified on A' })
   })
 
+  it('trusts an invited cell only for the invite\'s scopes, shown as verified', async () => {
+    const e = await startAgent({ bootstrap: await a.multiaddrs() })
+    const eId = await e.cellId()
+    assert.equal((await join(e, await invite(a, { scopes: ['mesh', 'files'] }))).status, 200)
+    const entry = await waitFor(async () => (await trusted(a, 'mesh')).get(eId), { what: 'A to trust E for mesh' })
+    assert.equal(entry.source, 'verified')
+    assert.deepEqual([...entry.scopes].sort(), ['files', 'mesh'])
+    assert.equal((await trusted(a, 'mail')).has(eId), false, 'an invite for mesh and files grants no mail')
+    await e.stop()
+  })
+
   it('refuses a reused invite token and a tampered one', async () => {
     const token = await invite(a)
     const e = await startAgent({ bootstrap: await a.multiaddrs() })

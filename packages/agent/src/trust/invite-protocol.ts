@@ -5,7 +5,8 @@
  * with HMAC(secret, challenge, joiner id). The joiner's id is the one Noise
  * authenticated for this connection, so a proof cannot be replayed by
  * another cell. On success each side attests the other at the invite's
- * level and scopes and records it as verified.
+ * level and scopes, and records it as verified by invite (which names the
+ * trust's source, but grants nothing beyond those scopes).
  *
  * Messages are length-prefixed JSON:
  *   joiner  → { inviteId }
@@ -91,7 +92,7 @@ export async function handleInviteStreams (init: InviteProtocolInit): Promise<vo
       // Burn the invite before giving trust: a crash after this point
       // loses at most one redemption, never allows two.
       await init.ledger.markUsed(invite.id, joiner, init.now())
-      await init.verified.add(joiner)
+      await init.verified.add(joiner, 'invite')
       init.onVerified()
       await init.node.attest({ subject: joiner, level: invite.level, scopes: invite.scopes })
       await send(lp, { ok: true, level: invite.level, scopes: invite.scopes }, signal)
@@ -150,7 +151,7 @@ export async function redeemInvite (init: InviteProtocolInit, token: string): Pr
   })
   await stream.close({ signal }).catch(() => {})
 
-  await init.verified.add(invite.inviterId)
+  await init.verified.add(invite.inviterId, 'invite')
   init.onVerified()
   await init.node.attest({ subject: invite.inviterId, level: invite.level, scopes: invite.scopes })
   // Catch up at once rather than waiting for the next periodic round.

@@ -100,7 +100,7 @@ export class TrustNode extends EventEmitter<TrustNodeEvents> {
     const { libp2p, store, engine } = this.init
     this.started = true
 
-    engine.setVerified(this.init.verified.values())
+    engine.setVerified(this.init.verified.roots())
     for (const record of store.attestations()) engine.upsert(record.record)
     for (const notice of store.keyNotices()) engine.applyKeyNotice(notice)
     await this.updateHorizon()
@@ -253,7 +253,7 @@ export class TrustNode extends EventEmitter<TrustNodeEvents> {
 
   /** Re-read the verified set after the user confirmed a cell. */
   refreshVerified (): void {
-    this.init.engine.setVerified(this.init.verified.values())
+    this.init.engine.setVerified(this.init.verified.roots())
     this.scheduleHorizonUpdate()
     this.emit('change', { reason: 'verified cells changed' })
   }

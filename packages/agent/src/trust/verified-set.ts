@@ -1,7 +1,15 @@
 /**
- * Cells whose identity the user confirmed out of band (an invite, or a
- * fingerprint compared by voice or QR). Kept in the database; the metric
- * treats them as verified roots of trust.
+ * Cells whose identity was confirmed out of band, and how:
+ *
+ * - `fingerprint`: the user compared the cell's short code by voice or QR
+ *   (`cell trust verify`). The metric treats these as verified roots of
+ *   trust in every scope.
+ * - `invite`: the cell redeemed (or issued) an invite with this cell. The
+ *   identity is proven the same way, but the trust comes from the
+ *   attestations both sides made at the invite's level and scopes; making
+ *   it a root would widen an invite for `mesh` to every scope.
+ *
+ * Both count as "verified" when a trusted cell's source is shown.
  */
 import { createHash } from 'node:crypto'
 import { cellPublicKeyRaw } from '@cell/trust'
@@ -23,21 +31,28 @@ export function normaliseFingerprint (value: string): string {
   return value.toLowerCase().replace(/[^0-9a-f]/g, '')
 }
 
+export type VerificationMethod = 'fingerprint' | 'invite'
+
 export class VerifiedSet {
   private readonly db: Sublevel
-  private readonly ids = new Set<string>()
+  private readonly ids = new Map<string, VerificationMethod>()
 
   constructor (db: Sublevel) {
     this.db = db
   }
 
   async load (): Promise<void> {
-    for await (const key of this.db.keys()) this.ids.add(key)
+    for await (const [key, value] of this.db.iterator()) {
+      // Entries written before methods were recorded are empty: fingerprints.
+      this.ids.set(key, new TextDecoder().decode(value) === 'invite' ? 'invite' : 'fingerprint')
+    }
   }
 
-  async add (cellId: string): Promise<void> {
-    await this.db.put(cellId, new Uint8Array(0))
-    this.ids.add(cellId)
+  /** Record a verification; a fingerprint check outranks an invite. */
+  async add (cellId: string, method: VerificationMethod = 'fingerprint'): Promise<void> {
+    const next = this.ids.get(cellId) === 'fingerprint' ? 'fingerprint' : method
+    await this.db.put(cellId, new TextEncoder().encode(next))
+    this.ids.set(cellId, next)
   }
 
   async delete (cellId: string): Promise<boolean> {
@@ -51,7 +66,13 @@ export class VerifiedSet {
     return this.ids.has(cellId)
   }
 
+  /** Every verified cell, however it was verified. */
   values (): string[] {
-    return [...this.ids]
+    return [...this.ids.keys()]
+  }
+
+  /** The cells the metric takes as verified roots: fingerprint checks. */
+  roots (): string[] {
+    return [...this.ids].filter(([, method]) => method === 'fingerprint').map(([id]) => id)
   }
 }

@@ -67,15 +67,18 @@ function nameOf (api: ApiContext, cellId: string): string | undefined {
 /** Every trusted cell with the scopes it is trusted for, across views. */
 function trustedCells (api: ApiContext): Array<TrustEntry & { name?: string, scopes: Scope[] }> {
   const node = api.trust().node
+  const verified = api.trust().verifiedCells
   const merged = new Map<string, TrustEntry & { name?: string, scopes: Scope[] }>()
   for (const scope of VIEW_SCOPES) {
     for (const entry of node.view(scope).entries.values()) {
       const existing = merged.get(entry.cellId)
+      // A direct attestation to a cell verified by invite is shown as such.
+      const source = entry.source === 'direct' && verified.has(entry.cellId) ? 'verified' : entry.source
       if (existing == null) {
-        merged.set(entry.cellId, { ...entry, scopes: [scope], name: nameOf(api, entry.cellId) })
+        merged.set(entry.cellId, { ...entry, source, scopes: [scope], name: nameOf(api, entry.cellId) })
       } else {
         existing.scopes.push(scope)
-        if (entry.distance < existing.distance) Object.assign(existing, { distance: entry.distance, source: entry.source, level: entry.level })
+        if (entry.distance < existing.distance) Object.assign(existing, { distance: entry.distance, source, level: entry.level })
       }
     }
   }
@@ -166,7 +169,7 @@ export const trustRoutes: RouteModule = (router, api) => {
     if (normaliseFingerprint(body.fingerprint) !== normaliseFingerprint(expected)) {
       throw new InvalidInputError(`Fingerprint mismatch for ${cell}: the cell you compared with is not this one`)
     }
-    await api.trust().verifiedCells.add(cell)
+    await api.trust().verifiedCells.add(cell, 'fingerprint')
     api.trust().node.refreshVerified()
     ctx.body = { cell, verified: true }
   })
