@@ -78,10 +78,15 @@ export class TrustNode extends EventEmitter<TrustNodeEvents> {
   private horizonTimer?: NodeJS.Timeout
   private readonly syncing = new Set<string>()
   private started = false
+  private lastEnvelope?: Uint8Array
+  private dhtPublished = false
+  private dhtPutRunning = false
   private readonly onConnect = (event: CustomEvent<PeerId>): void => {
     // Only the side with the lower id initiates, so one connection costs
     // one sync session rather than two.
     if (this.selfId < event.detail.toString()) void this.syncWith(event.detail).catch(() => {})
+    // A cell's first DHT put usually finds no peers yet; retry on connect.
+    if (!this.dhtPublished) this.putPeerRecord()
   }
 
   constructor (init: TrustNodeInit) {
@@ -189,27 +194,46 @@ export class TrustNode extends EventEmitter<TrustNodeEvents> {
     const envelope = sealRecord(this.init.privateKey, 'peer-record', record)
     await this.publishOwn(PEER_RECORD_TOPIC, envelope)
 
-    // The DHT put needs peers and can be slow; it runs in the background.
+    this.lastEnvelope = envelope
+    this.dhtPublished = false
+    this.putPeerRecord()
+    return record
+  }
+
+  /**
+   * Put the latest peer record in the DHT, in the background: it needs
+   * peers and can be slow. At most one put runs at a time.
+   */
+  private putPeerRecord (): void {
+    const envelope = this.lastEnvelope
+    if (envelope == null || this.dhtPutRunning || !this.started) return
+    this.dhtPutRunning = true
     const dht = this.init.libp2p.services.dht
     void (async () => {
       try {
-        for await (const _event of dht.put(peerRecordKey(this.selfId), envelope, { signal: AbortSignal.timeout(SYNC_TIMEOUT) })) {}
+        let stored = false
+        for await (const event of dht.put(peerRecordKey(this.selfId), envelope, { signal: AbortSignal.timeout(SYNC_TIMEOUT) })) {
+          // A PUT_VALUE answer means some DHT server holds the record now.
+          if (event.name === 'PEER_RESPONSE' && event.messageName === 'PUT_VALUE') stored = true
+        }
+        this.dhtPublished = stored
       } catch (err) {
         this.init.log.debug({ err }, 'DHT put of peer record failed: %s', (err as Error).message)
+      } finally {
+        this.dhtPutRunning = false
       }
     })()
-    return record
   }
 
   /** A cell's peer record: from the store, else from the DHT. */
   async resolve (cellId: string, signal?: AbortSignal): Promise<PeerRecord | undefined> {
     const known = this.init.store.peerRecord(cellId)
-    if (known != null) return known
+    if (known != null || this.init.libp2p.getPeers().length === 0) return known
     try {
       for await (const event of this.init.libp2p.services.dht.get(peerRecordKey(cellId), { signal: signal ?? AbortSignal.timeout(SYNC_TIMEOUT) })) {
         if (event.name === 'VALUE') {
           const result = await this.ingest(event.value)
-          if (result?.record.kind === 'peer-record') return result.record.record
+          if (result?.record.kind === 'peer-record' && result.record.issuer === cellId) return result.record.record
         }
       }
     } catch (err) {

@@ -178,6 +178,15 @@ export const trustRoutes: RouteModule = (router, api) => {
     ctx.body = { cells: api.trust().records.peerRecords() }
   })
 
+  // One cell's signed peer record: from the store, else looked up in the
+  // cells' DHT (for a cell id this cell has heard nothing about).
+  router.get('/api/trust/cells/:cell', async ctx => {
+    const cell = parseInput(z.string().refine(isCellId, 'must be a cell id'), ctx.params.cell, 'cell')
+    const record = await api.trust().node.resolve(cell, AbortSignal.timeout(10_000))
+    if (record == null) throw new NotFoundError(`No peer record of ${cell} was found, locally or in the DHT`)
+    ctx.body = { cell: record }
+  })
+
   router.get('/api/trust/stats', ctx => {
     ctx.body = { ...api.trust().node.stats(), scores: api.trust().node.scores() }
   })
