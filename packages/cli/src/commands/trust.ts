@@ -82,11 +82,18 @@ export const trustCommands: CommandModule = (program, cli) => {
       process.stdout.write(`verified ${result.cell}\n`)
     })
 
-  program.command('cells')
-    .description('cells whose signed peer records this cell holds')
+  program.command('cells [cell]')
+    .description('cells whose signed peer records this cell holds; with a cell id, that one (looked up in the DHT if unknown)')
     .option('--json', 'machine-readable output')
-    .action(async (options: { json?: boolean }) => {
-      const { cells } = await (await cli.client()).get('/api/trust/cells')
+    .action(async (cell: string | undefined, options: { json?: boolean }) => {
+      const client = await cli.client()
+      if (cell != null) {
+        const { cell: record } = await client.get(`/api/trust/cells/${encodeURIComponent(cell)}`)
+        if (options.json === true) printJson(record)
+        else printFields([['cell', record.cellId], ['name', record.name], ['overlay', [record.overlay?.ipv4, record.overlay?.ipv6]], ['multiaddrs', record.multiaddrs], ['wireguard', record.wgPublicKey], ['endpoints', record.wgEndpoints], ['seq', record.seq]])
+        return
+      }
+      const { cells } = await client.get('/api/trust/cells')
       if (options.json === true) { printJson(cells); return }
       printTable(cells.map((c: any) => ({ cell: c.cellId, name: c.name, ipv4: c.overlay?.ipv4, ipv6: c.overlay?.ipv6, seq: c.seq })),
         ['cell', 'name', 'ipv4', 'ipv6', 'seq'], '(no known cells)')
