@@ -8,14 +8,13 @@
  * the simulation harness run the same code.
  */
 import { EventEmitter } from 'node:events'
-import { TrustError, classifyError, nextSeq, sealRecord } from '@cell/trust'
+import { TrustError, nextSeq, sealRecord } from '@cell/trust'
 import {
-  ATTESTATION_TOPIC, DEFAULT_ATTESTATION_LIFETIME, DEFAULT_MAX_DEPTH, DIRECT_TRUST_SCORE_BONUS, MAX_GOSSIP_BYTES,
-  PEER_RECORD_LIFETIME, PEER_RECORD_TOPIC, RELAY_BURST, RELAY_MAX_AGE, RELAY_MAX_PEERS, RELAY_PER_SECOND, SYNC_INTERVAL,
-  SYNC_PROTOCOL, SYNC_TIMEOUT, TRUST_TOPICS
+  ATTESTATION_TOPIC, DEFAULT_ATTESTATION_LIFETIME, DEFAULT_MAX_DEPTH, DIRECT_TRUST_SCORE_BONUS, PEER_RECORD_LIFETIME,
+  PEER_RECORD_TOPIC, SYNC_INTERVAL, SYNC_PROTOCOL, SYNC_TIMEOUT, TRUST_TOPICS
 } from './constants.ts'
 import { peerRecordKey } from './dht-records.ts'
-import { RelayBudget } from './relay-budget.ts'
+import { GossipValidator } from './gossip-validator.ts'
 import { syncAsInitiator, syncAsResponder } from './sync-protocol.ts'
 import type { SyncResult } from './sync-protocol.ts'
 import type { VerifiedSet } from './verified-set.ts'
@@ -23,11 +22,8 @@ import type { CellLibp2p } from '../p2p/libp2p-node.ts'
 import type {
   Attestation, IngestResult, OpenedRecord, PeerRecord, Scope, TrustEngine, TrustStore, TrustView
 } from '@cell/trust'
-import type { Message } from '@libp2p/gossipsub'
 import type { PeerId, PrivateKey } from '@libp2p/interface'
 import type { Logger } from 'pino'
-
-type Verdict = 'accept' | 'ignore' | 'reject'
 
 /** What this cell says about itself in its peer record, besides identity. */
 export type PeerRecordContent = Omit<PeerRecord, 'cellId' | 'seq' | 'issuedAt' | 'notAfter'>
@@ -60,20 +56,13 @@ export interface TrustNodeEvents {
   synced: [{ peer: string } & SyncResult]
 }
 
-export interface GossipCounters {
-  accept: number
-  ignore: number
-  reject: number
-  /** Accepted for forwarding only: valid, but from outside the horizon */
-  relayed: number
-}
+export type { GossipCounters } from './gossip-validator.ts'
 
 export class TrustNode extends EventEmitter<TrustNodeEvents> {
   readonly selfId: string
   private readonly init: TrustNodeInit
   private readonly now: () => number
-  private readonly gossip: GossipCounters = { accept: 0, ignore: 0, reject: 0, relayed: 0 }
-  private readonly relayBudget: RelayBudget
+  private readonly validator: GossipValidator
   private syncTimer?: NodeJS.Timeout
   private horizonTimer?: NodeJS.Timeout
   private readonly syncing = new Set<string>()
@@ -94,7 +83,7 @@ export class TrustNode extends EventEmitter<TrustNodeEvents> {
     this.init = init
     this.now = init.now ?? Date.now
     this.selfId = init.libp2p.peerId.toString()
-    this.relayBudget = new RelayBudget({ perSecond: RELAY_PER_SECOND, burst: RELAY_BURST, maxPeers: RELAY_MAX_PEERS, now: this.now })
+    this.validator = new GossipValidator({ store: init.store, log: init.log, now: this.now, onAccepted: record => { this.apply(record) } })
   }
 
   get libp2p (): CellLibp2p {
@@ -112,7 +101,7 @@ export class TrustNode extends EventEmitter<TrustNodeEvents> {
 
     const pubsub = libp2p.services.pubsub
     for (const topic of TRUST_TOPICS) {
-      pubsub.topicValidators.set(topic, async (peer, message) => this.validate(topic, peer, message) as any)
+      pubsub.topicValidators.set(topic, async (peer, message) => this.validator.validate(topic, peer, message) as any)
       pubsub.subscribe(topic)
     }
 
@@ -284,7 +273,7 @@ export class TrustNode extends EventEmitter<TrustNodeEvents> {
 
   /** Gossip verdict counts, store counters and engine statistics. */
   stats (): Record<string, unknown> {
-    return { gossip: { ...this.gossip }, store: this.init.store.counters(), engine: this.init.engine.stats() }
+    return { gossip: { ...this.validator.counters }, store: this.init.store.counters(), engine: this.init.engine.stats() }
   }
 
   /** Gossipsub's score of each connected peer, as this cell sees it. */
@@ -301,49 +290,6 @@ export class TrustNode extends EventEmitter<TrustNodeEvents> {
     } catch {
       return 0
     }
-  }
-
-  private async validate (topic: string, peer: PeerId, message: Message): Promise<Verdict> {
-    const verdict = await this.verdictFor(topic, message.data, peer.toString())
-    this.gossip[verdict]++
-    if (verdict === 'reject') {
-      this.init.log.info({ peer: peer.toString(), topic }, 'rejected gossip from %s', peer.toString())
-    }
-    return verdict
-  }
-
-  private async verdictFor (topic: string, data: Uint8Array, from: string): Promise<Verdict> {
-    if (data.byteLength > MAX_GOSSIP_BYTES) {
-      // Counted by the store as too large without parsing it.
-      await this.init.store.ingest(data, { now: this.now() }).catch(() => {})
-      return 'reject'
-    }
-    try {
-      const result = await this.init.store.ingest(data, { now: this.now() })
-      if (result.status === 'quarantined') return this.relayVerdict(result.record, from)
-      if (result.status !== 'accepted') return 'ignore'
-      this.apply(result.record)
-      const expected = topic === PEER_RECORD_TOPIC ? 'peer-record' : 'attestation'
-      return result.record.kind === expected || (expected === 'attestation' && result.record.kind === 'key-notice') ? 'accept' : 'ignore'
-    } catch (err) {
-      if (err instanceof TrustError) return classifyError(err)
-      this.init.log.error({ err }, 'unexpected error validating gossip')
-      return 'ignore'
-    }
-  }
-
-  /**
-   * A valid record whose issuer this cell does not trust: forward it (cells
-   * further on may trust the issuer) if it is recent and the sender is
-   * within its relay budget; otherwise drop it without penalty.
-   */
-  private relayVerdict (record: OpenedRecord, from: string): Verdict {
-    const issued = record.kind === 'peer-record'
-      ? record.record.issuedAt
-      : record.kind === 'attestation' ? record.record.notBefore : record.record.effectiveAt
-    if (this.now() - issued > RELAY_MAX_AGE || !this.relayBudget.take(from)) return 'ignore'
-    this.gossip.relayed++
-    return 'accept'
   }
 
   private apply (record: OpenedRecord): void {
