@@ -34,9 +34,13 @@ export const SYBIL_DEGREE = 10
 /** Attack edges of the sybil scenario unless --attack-edges says otherwise. */
 export const DEFAULT_ATTACK_EDGES = 2
 
-/** Spam scenario: records each attacker floods per round, and rounds. */
-export const SPAM_RECORDS = 30
+/** Attacker cells of the spam and eclipse scenarios unless --attackers says otherwise. */
+export const DEFAULT_ATTACKERS = 4
+/** Spam scenario: records each attacker floods in all (more than the quarantine holds), over this many rounds. */
+export const DEFAULT_SPAM_RECORDS = 1200
 export const SPAM_ROUNDS = 3
+/** Churn scenario: share of cells that go offline unless --churn says otherwise. */
+export const DEFAULT_CHURN = 0.3
 
 /** Width of the progress bar on stderr, in characters. */
 export const PROGRESS_WIDTH = 30

@@ -5,7 +5,8 @@
 import { parseArgs } from 'node:util'
 import { z } from 'zod'
 import {
-  DEFAULT_ATTACK_EDGES, DEFAULT_CELLS, DEFAULT_DEGREE, DEFAULT_JITTER, DEFAULT_LATENCY, DEFAULT_MAX_DEPTH, DEFAULT_SEED, DEFAULT_SYBILS, SECOND
+  DEFAULT_ATTACK_EDGES, DEFAULT_ATTACKERS, DEFAULT_CELLS, DEFAULT_CHURN, DEFAULT_DEGREE, DEFAULT_JITTER, DEFAULT_LATENCY, DEFAULT_MAX_DEPTH,
+  DEFAULT_SEED, DEFAULT_SPAM_RECORDS, DEFAULT_SYBILS, SECOND
 } from '../constants.ts'
 import { TOPOLOGIES } from '../core/topology.ts'
 import { InvalidOptionError } from '../errors.ts'
@@ -25,6 +26,9 @@ export const USAGE = `Usage: npm run sim -- --scenario <name> [options]
   --sync-interval 30s    periodic anti-entropy sync per cell (default 30s; 0 = on connect only)
   --sybils M             Sybil identities (sybil scenario, default ${DEFAULT_SYBILS})
   --attack-edges K       attack edges (sybil scenario, default ${DEFAULT_ATTACK_EDGES})
+  --attackers N          attacker cells (spam, eclipse; default ${DEFAULT_ATTACKERS})
+  --spam N               records each spam attacker floods (default ${DEFAULT_SPAM_RECORDS})
+  --churn 30%            share of cells that go offline (churn, default ${DEFAULT_CHURN * 100}%)
   --out DIR              write report.json, report.md and SVG plots to DIR
   --no-progress          no progress bar on stderr
 `
@@ -48,6 +52,9 @@ const schema = z.object({
   'sync-interval': duration,
   sybils: count(0, 1_000_000),
   'attack-edges': count(0, 1000),
+  attackers: count(0, 1000),
+  spam: count(0, 1_000_000),
+  churn: share.pipe(z.number().gt(0).lt(1)),
   out: z.string().optional(),
   progress: z.boolean()
 }).strict()
@@ -64,7 +71,10 @@ const DEFAULTS = {
   'max-depth': String(DEFAULT_MAX_DEPTH),
   'sync-interval': '30s',
   sybils: String(DEFAULT_SYBILS),
-  'attack-edges': String(DEFAULT_ATTACK_EDGES)
+  'attack-edges': String(DEFAULT_ATTACK_EDGES),
+  attackers: String(DEFAULT_ATTACKERS),
+  spam: String(DEFAULT_SPAM_RECORDS),
+  churn: String(DEFAULT_CHURN)
 }
 
 export function parseOptions (argv: string[]): SimOptions {
@@ -85,6 +95,9 @@ export function parseOptions (argv: string[]): SimOptions {
         'sync-interval': { type: 'string' },
         sybils: { type: 'string' },
         'attack-edges': { type: 'string' },
+        attackers: { type: 'string' },
+        spam: { type: 'string' },
+        churn: { type: 'string' },
         out: { type: 'string' },
         progress: { type: 'boolean' },
         'no-progress': { type: 'boolean' }
@@ -115,6 +128,9 @@ export function parseOptions (argv: string[]): SimOptions {
     syncInterval: v['sync-interval'],
     sybils: v.sybils,
     attackEdges: v['attack-edges'],
+    attackers: v.attackers,
+    spam: v.spam,
+    churn: v.churn,
     out: v.out,
     progress: v.progress
   }

@@ -23,6 +23,10 @@ export interface BuildInit {
   attackers?: number
   /** Identities that sign records but run no cell (Sybils), indexed after the cells */
   signers?: number
+  /** Whether every topology edge among honest cells is a mutual attestation (default true) */
+  trustTopology?: boolean
+  /** Cells whose links start down (they come online later) */
+  offline?: number[]
   /** Adds attacker links and edges to the honest topology */
   extend?(graph: Graph, honest: number, random: Random): Edge[]
   onProgress?(done: number, total: number): void
@@ -47,12 +51,14 @@ export async function buildNetwork (options: SimOptions, init: BuildInit = {}): 
   ]
   const graph: Graph = buildTopology(options.topology, honest, options.degree, random.fork())
   for (let i = 0; i < attackers; i++) graph.push(new Set())
-  const edges = [...mutualEdges(graph, honest, options.maxDepth), ...init.extend?.(graph, honest, random.fork()) ?? []]
+  const trusted = init.trustTopology ?? true
+  const edges = [...trusted ? mutualEdges(graph, honest, options.maxDepth) : [], ...init.extend?.(graph, honest, random.fork()) ?? []]
 
   const signers = await createIdentities(options.seed, 'sybil', init.signers ?? 0)
   const runId = randomBytes(4).toString('hex')
   const state = signInitialState(identities, edges, runId, Date.now(), signers)
   const links = new LinkModel({ cells: identities.length, latency: options.latency, jitter: options.jitter, random: random.fork() })
+  for (const cell of init.offline ?? []) links.setOnline(cell, false)
   const networkInit = { identities, graph, links, state, runId, random: random.fork(), syncInterval: options.syncInterval, onProgress: init.onProgress }
   const network = options.mode === 'model' ? await ModelNetwork.create(networkInit) : await Libp2pNetwork.create(networkInit)
   return { network, identities, signers, graph, honest, random }

@@ -9,6 +9,7 @@ import type { Graph } from './topology.ts'
 import type { Identity } from './identities.ts'
 import type { LinkModel } from './links.ts'
 import type { DeliveryTracker } from '../metrics/delivery.ts'
+import type { VersionVector } from '@cell/agent'
 import type { Attestation, StoreCounters, TrustView } from '@cell/trust'
 
 export type Mode = 'libp2p' | 'model'
@@ -63,10 +64,24 @@ export interface SimNetwork extends EventEmitter<NetworkEvents> {
   quarantineSize(cell: number): number
   /** Latest attestation per (issuer, subject) in the cell's store */
   attestations(cell: number): Attestation[]
+  /** Per issuer in the cell's horizon: highest seq and record count held (the sync summary) */
+  recordSummary(cell: number): VersionVector
+  /**
+   * Give `to` a record `from` holds, directly, as the invite protocol hands
+   * each side the other's attestation on its own stream. False if `from`
+   * does not hold it.
+   */
+  handOver(from: number, to: number, recordId: string): Promise<boolean>
+  /** Ids of the peers the cell can gossip with right now (subscribed to the attestation topic) */
+  gossipPeers(cell: number): string[]
   /** Make an (attacker) cell drop every gossip message instead of relaying */
   silence(cell: number): void
   /** Gossipsub scores of connected peers (libp2p mode; empty in model mode) */
   scores(cell: number): Record<string, number>
+  /** Gossipsub's score of one peer, connected or not, while it keeps the peer's stats (libp2p mode; undefined in model mode) */
+  scoreOf(cell: number, peerId: string): number | undefined
+  /** Gossip messages the cell's validators rejected, per sending peer */
+  rejectedFrom(cell: number): Map<string, number>
   setOnline(cell: number, online: boolean): Promise<void>
   setPartition(group: Int32Array | null): Promise<void>
   /** Run until `predicate` holds or `timeout` ms (network time) pass */

@@ -22,6 +22,12 @@ export interface SimOptions {
   /** Sybil scenario: identities and attack edges */
   sybils: number
   attackEdges: number
+  /** Spam and eclipse scenarios: attacker cells */
+  attackers: number
+  /** Spam scenario: records each attacker floods */
+  spam: number
+  /** Churn scenario: share of cells that go offline */
+  churn: number
   /** Where reports go; none writes no files */
   out?: string
   /** Progress bar on stderr */

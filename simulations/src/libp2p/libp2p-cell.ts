@@ -4,7 +4,7 @@
  * validators, gossipsub with the trust scoring) on the simulated links,
  * the agent's TrustNode with a preloaded store, and a mesh reconciler.
  */
-import { TrustNode, VerifiedSet, createCellLibp2p, dhtPeerRecordOptions, trustGossipOptions } from '@cell/agent'
+import { ATTESTATION_TOPIC, PEER_RECORD_TOPIC, TrustNode, VerifiedSet, createCellLibp2p, dhtPeerRecordOptions, trustGossipOptions } from '@cell/agent'
 import { TrustEngine } from '@cell/trust'
 import { MemoryDatastore } from 'datastore-core'
 import { pino } from 'pino'
@@ -40,6 +40,8 @@ export class Libp2pCell {
   readonly store: ObservedStore
   readonly engine: TrustEngine
   readonly mesh: CellMesh
+  /** Gossip messages this cell's validators rejected, per sending peer */
+  readonly rejected = new Map<string, number>()
   private meshTimer?: NodeJS.Timeout
   private readonly onMesh: () => void
 
@@ -87,8 +89,26 @@ export class Libp2pCell {
     await cell.mesh.start()
     node.on('change', () => { cell.scheduleMesh() })
     await node.start()
+    cell.countRejections()
     await cell.updateMesh()
     return cell
+  }
+
+  /**
+   * Wrap the TrustNode's gossip validators to count rejections per sending
+   * peer; the verdicts pass through unchanged.
+   */
+  private countRejections (): void {
+    const validators = this.libp2p.services.pubsub.topicValidators
+    for (const topic of [ATTESTATION_TOPIC, PEER_RECORD_TOPIC]) {
+      const validate = validators.get(topic)
+      if (validate == null) continue
+      validators.set(topic, async (peer, message) => {
+        const verdict = await validate(peer, message)
+        if (String(verdict) === 'reject') this.rejected.set(peer.toString(), (this.rejected.get(peer.toString()) ?? 0) + 1)
+        return verdict
+      })
+    }
   }
 
   async updateMesh (): Promise<void> {

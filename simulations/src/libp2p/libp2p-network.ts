@@ -5,7 +5,7 @@
  */
 import { EventEmitter } from 'node:events'
 import { setTimeout as sleep } from 'node:timers/promises'
-import { ATTESTATION_TOPIC, PEER_RECORD_TOPIC } from '@cell/agent'
+import { ATTESTATION_TOPIC, PEER_RECORD_TOPIC, summarise } from '@cell/agent'
 import { multiaddr } from '@multiformats/multiaddr'
 import { POLL_INTERVAL } from '../constants.ts'
 import { CellMesh } from '../core/cell-mesh.ts'
@@ -18,6 +18,7 @@ import type { LinkModel } from '../core/links.ts'
 import type { AttestInit, NetworkEvents, Resources, SimNetwork } from '../core/network.ts'
 import type { NetworkInit } from '../core/network-init.ts'
 import type { Graph } from '../core/topology.ts'
+import type { VersionVector } from '@cell/agent'
 import type { Attestation, StoreCounters, TrustView } from '@cell/trust'
 
 /** Dials in flight at once while wiring the topology. */
@@ -29,7 +30,7 @@ const MESH_DEGREE_LOW = 4
 /** Set-up is over when no message crossed a link for this long, ms... */
 const SETTLE_QUIET = 500
 /** ...or after this long at most, plus SETTLE_PER_CELL per cell (the DHT keeps refreshing for a while). */
-const SETTLE_TIMEOUT = 5000
+const SETTLE_TIMEOUT = 2000
 const SETTLE_PER_CELL = 20
 
 export class Libp2pNetwork extends EventEmitter<NetworkEvents> implements SimNetwork {
@@ -137,6 +138,21 @@ export class Libp2pNetwork extends EventEmitter<NetworkEvents> implements SimNet
     return this.cells[cell].store.counters()
   }
 
+  recordSummary (cell: number): VersionVector {
+    return summarise(this.cells[cell].store)
+  }
+
+  async handOver (from: number, to: number, recordId: string): Promise<boolean> {
+    const record = this.cells[from].store.attestations().find(r => r.id === recordId)
+    if (record == null) return false
+    await this.cells[to].node.ingest(record.envelope)
+    return true
+  }
+
+  gossipPeers (cell: number): string[] {
+    return this.cells[cell].libp2p.services.pubsub.getSubscribers(ATTESTATION_TOPIC).map(peer => peer.toString())
+  }
+
   silence (cell: number): void {
     // Replaces the TrustNode's validators: the cell still takes part in
     // the gossipsub mesh but never passes a message on.
@@ -146,6 +162,15 @@ export class Libp2pNetwork extends EventEmitter<NetworkEvents> implements SimNet
 
   scores (cell: number): Record<string, number> {
     return this.cells[cell].node.scores()
+  }
+
+  scoreOf (cell: number, peerId: string): number | undefined {
+    // getScore is on the gossipsub class, not on its exported interface.
+    return (this.cells[cell].libp2p.services.pubsub as unknown as { getScore(peer: string): number }).getScore(peerId)
+  }
+
+  rejectedFrom (cell: number): Map<string, number> {
+    return this.cells[cell].rejected
   }
 
   async setOnline (cell: number, online: boolean): Promise<void> {
@@ -198,11 +223,18 @@ export class Libp2pNetwork extends EventEmitter<NetworkEvents> implements SimNet
     }
   }
 
+  /**
+   * Every cell gossips with at least two subscribed peers (or all it has).
+   * Directly trusted cells are gossipsub direct peers, which get every
+   * message but never join the mesh, so they count alongside mesh peers.
+   */
   private meshesFormed (): boolean {
     return this.cells.every(cell => {
-      // getMeshPeers is on the gossipsub class, not on its exported interface.
-      const pubsub = cell.libp2p.services.pubsub as unknown as { getMeshPeers(topic: string): string[], getSubscribers(topic: string): unknown[] }
-      return pubsub.getMeshPeers(ATTESTATION_TOPIC).length >= Math.min(MESH_DEGREE_LOW, 2, pubsub.getSubscribers(ATTESTATION_TOPIC).length)
+      // getMeshPeers and direct are on the gossipsub class, not on its exported interface.
+      const pubsub = cell.libp2p.services.pubsub as unknown as { getMeshPeers(topic: string): string[], getSubscribers(topic: string): Array<{ toString(): string }>, direct?: Set<string> }
+      const subscribers = pubsub.getSubscribers(ATTESTATION_TOPIC).map(peer => peer.toString())
+      const direct = subscribers.filter(peer => pubsub.direct?.has(peer) === true).length
+      return pubsub.getMeshPeers(ATTESTATION_TOPIC).length + direct >= Math.min(MESH_DEGREE_LOW, 2, subscribers.length)
     })
   }
 

@@ -1,13 +1,15 @@
 /**
  * One cell of the model mode: the real TrustStore and TrustEngine, fed by
  * the same rules as the agent's TrustNode (packages/agent/src/trust/
- * trust-node.ts): a gossiped record is relayed only when the store
- * accepted it, refused records are classified reject/ignore with the same
+ * trust-node.ts): a gossiped record is relayed when the store accepted
+ * it, or quarantined it and the sender is within its relay budget;
+ * refused records are classified reject/ignore with the same
  * classifyError, and the horizon is re-fed to the store after changes.
  * What is missing is libp2p itself: the network delivers bytes directly.
  */
 import { createHash } from 'node:crypto'
 import { MAX_RECORD_BYTES, TrustEngine, TrustError, classifyError, nextSeq, sealRecord } from '@cell/trust'
+import { RelayBudget } from './relay-budget.ts'
 import type { Identity } from '../core/identities.ts'
 import type { ObservedStore } from '../core/observed-store.ts'
 import type { Attestation, OpenedRecord, PeerRecord, TrustView } from '@cell/trust'
@@ -32,6 +34,7 @@ export class ModelCell {
   private readonly seen = new Set<string>()
   private readonly clock: () => number
   private readonly onChange: () => void
+  private readonly relayBudget: RelayBudget
 
   constructor (init: ModelCellInit) {
     this.identity = init.identity
@@ -39,6 +42,7 @@ export class ModelCell {
     this.clock = init.clock
     this.onChange = init.onChange
     this.engine = new TrustEngine({ selfId: init.identity.id })
+    this.relayBudget = new RelayBudget(init.clock)
   }
 
   async open (): Promise<void> {
@@ -57,13 +61,14 @@ export class ModelCell {
   }
 
   /** The gossip validator's verdict, as TrustNode.verdictFor decides it. */
-  async receive (topic: Topic, bytes: Uint8Array): Promise<Verdict> {
+  async receive (topic: Topic, bytes: Uint8Array, from: string): Promise<Verdict> {
     if (bytes.byteLength > MAX_RECORD_BYTES) {
       await this.store.ingest(bytes, { now: this.clock() }).catch(() => {})
       return 'reject'
     }
     try {
       const result = await this.store.ingest(bytes, { now: this.clock() })
+      if (result.status === 'quarantined') return this.relayBudget.allows(result.record, from) ? 'accept' : 'ignore'
       if (result.status !== 'accepted') return 'ignore'
       this.apply(result.record)
       const expected = topic === 'peer-records' ? 'peer-record' : 'attestation'

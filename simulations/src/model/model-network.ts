@@ -22,6 +22,7 @@ import type { AttestInit, NetworkEvents, Resources, SimNetwork } from '../core/n
 import type { NetworkInit } from '../core/network-init.ts'
 import type { Random } from '../core/random.ts'
 import type { Graph } from '../core/topology.ts'
+import type { VersionVector } from '@cell/agent'
 import type { Attestation, StoreCounters, TrustView } from '@cell/trust'
 
 /** Horizon re-computation delay after a change (as TrustNode). */
@@ -50,6 +51,8 @@ export class ModelNetwork extends EventEmitter<NetworkEvents> implements SimNetw
   private readonly pending: Array<{ horizon: boolean, mesh: boolean }> = []
   private linkedBefore = new Set<string>()
   private readonly silent = new Set<number>()
+  /** Per cell, rejected gossip messages per sending cell id */
+  private readonly rejected: Array<Map<string, number>> = []
 
   private constructor (init: NetworkInit) {
     super()
@@ -152,12 +155,35 @@ export class ModelNetwork extends EventEmitter<NetworkEvents> implements SimNetw
     return this.cells[cell].store.counters()
   }
 
+  recordSummary (cell: number): VersionVector {
+    return summarise(this.cells[cell].store)
+  }
+
+  async handOver (from: number, to: number, recordId: string): Promise<boolean> {
+    const record = this.cells[from].store.attestations().find(r => r.id === recordId)
+    if (record == null) return false
+    await this.cells[to].ingest(record.envelope)
+    return true
+  }
+
+  gossipPeers (cell: number): string[] {
+    return [...this.graph[cell]].filter(other => this.links.up(cell, other)).map(other => this.identities[other].id)
+  }
+
   silence (cell: number): void {
     this.silent.add(cell)
   }
 
   scores (): Record<string, number> {
     return {}
+  }
+
+  scoreOf (): number | undefined {
+    return undefined
+  }
+
+  rejectedFrom (cell: number): Map<string, number> {
+    return this.rejected[cell] ?? new Map()
   }
 
   async setOnline (cell: number, online: boolean): Promise<void> {
@@ -213,7 +239,13 @@ export class ModelNetwork extends EventEmitter<NetworkEvents> implements SimNetw
     if (!this.links.up(from, to) || this.silent.has(to)) return
     const cell = this.cells[to]
     if (!cell.firstSight(bytes)) return
-    const verdict = await cell.receive(topic, bytes)
+    const sender = this.identities[from].id
+    const verdict = await cell.receive(topic, bytes, sender)
+    if (verdict === 'reject') {
+      const counts = this.rejected[to] ?? new Map<string, number>()
+      counts.set(sender, (counts.get(sender) ?? 0) + 1)
+      this.rejected[to] = counts
+    }
     if (verdict === 'accept') this.relay(to, from, topic, bytes)
   }
 

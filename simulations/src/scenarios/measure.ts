@@ -75,10 +75,10 @@ function unionOfAttestations (network: SimNetwork, cells: number[]): Attestation
 
 /**
  * Share of `cells` whose mesh-scope view equals the view computed from every
- * attestation any of them holds (what the cell would trust with full knowledge).
+ * attestation any of `among` holds (what the cell would trust with full knowledge).
  */
-export function viewAgreement (network: SimNetwork, cells: number[], now: number): number {
-  const union = unionOfAttestations(network, cells)
+export function viewAgreement (network: SimNetwork, cells: number[], now: number, among: number[] = cells): number {
+  const union = unionOfAttestations(network, among)
   let agree = 0
   for (const cell of cells) {
     const engine = new TrustEngine({ selfId: network.identities[cell].id })
