@@ -70,7 +70,9 @@ export async function createCellLibp2p (init: Libp2pNodeInit): Promise<CellLibp2
     connectionManager: { maxConnections: init.maxConnections },
     services: {
       identify: identify(),
-      ping: ping(),
+      // libp2p's connection monitor pings every connection too; allow a
+      // few concurrent pings so connectivity tests do not collide with it.
+      ping: ping({ maxOutboundStreams: 4, maxInboundStreams: 4 }),
       dht: kadDHT({
         protocol: DHT_PROTOCOL,
         clientMode: false,
