@@ -37,6 +37,11 @@ export interface GossipValidatorInit {
   onAccepted(record: OpenedRecord): void
 }
 
+/** Peer records travel on their topic; attestations and key notices on theirs. */
+function onItsTopic (topic: string, record: OpenedRecord): boolean {
+  return topic === PEER_RECORD_TOPIC ? record.kind === 'peer-record' : record.kind !== 'peer-record'
+}
+
 export class GossipValidator {
   readonly counters: GossipCounters = { accept: 0, ignore: 0, reject: 0, relayed: 0 }
   private readonly init: GossipValidatorInit
@@ -66,12 +71,11 @@ export class GossipValidator {
 
     try {
       const result = await this.init.store.ingest(data, { now })
-      if (result.status === 'quarantined') return this.relayVerdict(result.record, from)
+      const onTopic = onItsTopic(topic, result.record)
+      if (result.status === 'quarantined') return onTopic ? this.relayVerdict(result.record, from) : 'ignore'
       if (result.status !== 'accepted') return 'ignore'
 
       this.init.onAccepted(result.record)
-      const expected = topic === PEER_RECORD_TOPIC ? 'peer-record' : 'attestation'
-      const onTopic = result.record.kind === expected || (expected === 'attestation' && result.record.kind === 'key-notice')
       return onTopic ? 'accept' : 'ignore'
     } catch (err) {
       if (err instanceof TrustError) return classifyError(err)
