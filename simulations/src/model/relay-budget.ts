@@ -1,44 +1,26 @@
 /**
- * The model cell's budget for relaying records from outside its horizon,
- * with the agent's numbers: per sending peer a token bucket of 20 records
- * a second with bursts of 200, and only records issued in the last 10
- * minutes. It mirrors packages/agent/src/trust/relay-budget.ts and the
- * RELAY_* constants there, which @cell/agent does not export; the model
- * runs on virtual time, so it takes the clock from the network.
+ * The model cell's rule for relaying records from outside its horizon: the
+ * agent's own budget (`RelayBudget` and the RELAY_* numbers from
+ * @cell/agent) on the network's virtual clock, and the agent's age limit.
  */
+import { RELAY_BURST, RELAY_MAX_AGE, RELAY_MAX_PEERS, RELAY_PER_SECOND, RelayBudget as AgentRelayBudget } from '@cell/agent'
 import type { OpenedRecord } from '@cell/trust'
 
-export const RELAY_PER_SECOND = 20
-export const RELAY_BURST = 200
-export const RELAY_MAX_AGE = 10 * 60 * 1000
-
-interface Bucket {
-  tokens: number
-  updated: number
-}
-
 export class RelayBudget {
-  private readonly buckets = new Map<string, Bucket>()
+  private readonly budget: AgentRelayBudget
   private readonly clock: () => number
 
   constructor (clock: () => number) {
     this.clock = clock
+    this.budget = new AgentRelayBudget({ perSecond: RELAY_PER_SECOND, burst: RELAY_BURST, maxPeers: RELAY_MAX_PEERS, now: clock })
   }
 
   /** Whether a quarantined record from `peer` may be forwarded; takes budget if so. */
   allows (record: OpenedRecord, peer: string): boolean {
-    const now = this.clock()
     const issued = record.kind === 'peer-record'
       ? record.record.issuedAt
       : record.kind === 'attestation' ? record.record.notBefore : record.record.effectiveAt
-    if (now - issued > RELAY_MAX_AGE) return false
-
-    const bucket = this.buckets.get(peer) ?? { tokens: RELAY_BURST, updated: now }
-    bucket.tokens = Math.min(RELAY_BURST, bucket.tokens + (now - bucket.updated) / 1000 * RELAY_PER_SECOND)
-    bucket.updated = now
-    this.buckets.set(peer, bucket)
-    if (bucket.tokens < 1) return false
-    bucket.tokens -= 1
-    return true
+    if (this.clock() - issued > RELAY_MAX_AGE) return false
+    return this.budget.take(peer)
   }
 }
