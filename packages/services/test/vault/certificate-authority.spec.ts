@@ -5,26 +5,24 @@ import { createServer } from 'node:https'
 import { join } from 'node:path'
 import type { AddressInfo } from 'node:net'
 import { Vault } from '../../src/vault/index.ts'
-import { makeTempDir, removeDir, run, writeTemp } from './fixtures.ts'
+import { openTestVault, run, writeTemp } from './fixtures.ts'
+import type { TestVault } from './fixtures.ts'
 
 describe('vault certificate authority', () => {
   let dir: string
   let work: string
   let vault: Vault
   let caPath: string
+  let testVault: TestVault | undefined
 
   before(async () => {
-    dir = await makeTempDir()
-    work = await makeTempDir('vault-work-')
-    vault = new Vault({ dir, name: 'alice' })
-    await vault.open()
-    caPath = await writeTemp(work, 'ca.pem', vault.caPem())
+    testVault = await openTestVault()
+    ;({ dir, work, vault, caPath } = testVault)
   })
 
   after(async () => {
     await vault?.close()
-    await removeDir(dir)
-    await removeDir(work)
+    await testVault?.removeDirs()
   })
 
   it('creates a self-signed root CA that openssl accepts', async () => {

@@ -1,25 +1,23 @@
 import assert from 'node:assert/strict'
 import { Vault } from '../../src/vault/index.ts'
-import { makeTempDir, removeDir, run, writeTemp } from './fixtures.ts'
+import { openTestVault, run, writeTemp } from './fixtures.ts'
+import type { TestVault } from './fixtures.ts'
 
 describe('vault CRL', () => {
   let dir: string
   let work: string
   let vault: Vault
   let caPath: string
+  let testVault: TestVault | undefined
 
   before(async () => {
-    dir = await makeTempDir()
-    work = await makeTempDir('vault-work-')
-    vault = new Vault({ dir, name: 'alice' })
-    await vault.open()
-    caPath = await writeTemp(work, 'ca.pem', vault.caPem())
+    testVault = await openTestVault()
+    ;({ dir, work, vault, caPath } = testVault)
   })
 
   after(async () => {
     await vault?.close()
-    await removeDir(dir)
-    await removeDir(work)
+    await testVault?.removeDirs()
   })
 
   it('publishes an empty v2 CRL that openssl parses and checks against the CA', async () => {

@@ -11,6 +11,7 @@ import { connect, createServer } from 'node:tls'
 import type { AddressInfo } from 'node:net'
 import type { ConnectionOptions, TLSSocket, TlsOptions } from 'node:tls'
 import type { X509Certificate } from 'node:crypto'
+import { Vault } from '../../src/vault/index.ts'
 
 /** A fresh temp dir; remove it with `removeDir` in an after hook. */
 export async function makeTempDir (prefix = 'vault-test-'): Promise<string> {
@@ -107,4 +108,34 @@ export async function mutualTls (serverOptions: TlsOptions, clientOptions: Conne
     await new Promise(resolve => server.close(resolve))
   }
   return result
+}
+
+export interface TestVault {
+  dir: string
+  /** A scratch directory for PEM files handed to openssl */
+  work: string
+  vault: Vault
+  /** The vault's CA certificate, written to `work` */
+  caPath: string
+  /** Remove both directories; close the vault (or its reopened successor) first */
+  removeDirs(): Promise<void>
+}
+
+/** A fresh vault named alice with its CA written out, for before-hooks. */
+export async function openTestVault (): Promise<TestVault> {
+  const dir = await makeTempDir()
+  const work = await makeTempDir('vault-work-')
+  const vault = new Vault({ dir, name: 'alice' })
+  await vault.open()
+  const caPath = await writeTemp(work, 'ca.pem', vault.caPem())
+  return {
+    dir,
+    work,
+    vault,
+    caPath,
+    removeDirs: async () => {
+      await removeDir(dir)
+      await removeDir(work)
+    }
+  }
 }
