@@ -11,10 +11,10 @@
  * records never interleave.
  */
 import { pino } from 'pino'
-import { DEFAULT_MAX_RECORDS_PER_ISSUER, DEFAULT_QUARANTINE_CAPACITY } from '../constants.ts'
+import { DEFAULT_MAX_RECORDS_PER_ISSUER, DEFAULT_QUARANTINE_CAPACITY, MAX_RECORD_BYTES } from '../constants.ts'
 import { IssuerQuotaError, KeyRetiredError, SeqConflictError, StoreNotOpenError, TrustError } from '../errors.ts'
 import { classifyError } from '../records/classify.ts'
-import { decodeVerifiedRecord, openRecord } from '../records/envelope.ts'
+import { decodeVerifiedRecord, envelopeId, openRecord } from '../records/envelope.ts'
 import { StoreIndex, logKey, quarantineKey, slotOf } from './index-state.ts'
 import type { StoredRecord } from './index-state.ts'
 import type { OpenOptions } from '../records/envelope.ts'
@@ -152,10 +152,12 @@ export class TrustStore {
 
   private async ingestOne (bytes: Uint8Array, options: OpenOptions): Promise<IngestResult> {
     this.assertOpen()
-    const record = openRecord(bytes, options)
-    if (this.index.ids.has(record.id)) {
-      return { status: 'duplicate', record }
+    const known = this.knownEnvelope(bytes, options)
+    if (known != null) {
+      return { status: 'duplicate', record: known }
     }
+
+    const record = openRecord(bytes, options)
     const slot = slotOf(record)
     const stored = this.index.slots.get(slot)
     const quarantined = this.index.quarantineSlots.get(slot)
@@ -192,6 +194,17 @@ export class TrustStore {
     if (stored != null) this.index.removeStored(stored)
     this.index.addStored(entry)
     return { status: 'accepted', record }
+  }
+
+  /**
+   * The stored or quarantined record with exactly these bytes, if any. It
+   * was verified when it arrived first, so a byte-identical copy needs no
+   * second signature check. Gossip and sync deliver the same envelope many
+   * times over, and the check is most of what ingesting costs.
+   */
+  private knownEnvelope (bytes: Uint8Array, options: OpenOptions): OpenedRecord | undefined {
+    if (bytes.byteLength > (options.maxBytes ?? MAX_RECORD_BYTES)) return undefined
+    return this.index.ids.get(envelopeId(bytes))
   }
 
   /** Refuse records signed after their key was retired; keep 'compromised' sticky. */

@@ -47,6 +47,22 @@ describe('store/trust-store', () => {
     assert.deepEqual(store.counters().stale, 1)
   })
 
+  it('answers a byte-identical copy from the index without checking it again', async () => {
+    const store = await openStore()
+    const record = sealedPeer(self)
+    assert.equal((await store.ingest(record, { now: NOW })).status, 'accepted')
+
+    // Past its expiry a fresh check would throw; the copy is known, so it is
+    // a duplicate. A modified copy still gets the full check.
+    const again = await store.ingest(record, { now: NOW + 2 * DAY })
+    assert.equal(again.status, 'duplicate')
+    assert.equal(again.record.issuer, self.id)
+    const tampered = Uint8Array.from(record)
+    tampered[tampered.length - 1] ^= 1
+    await assert.rejects(store.ingest(tampered, { now: NOW }), { code: 'ERR_SIGNATURE_INVALID' })
+    assert.equal(store.counters().duplicate, 1)
+  })
+
   it('counts and rethrows invalid records without storing them', async () => {
     const store = await openStore()
     await assert.rejects(store.ingest(Uint8Array.of(1, 2, 3), { now: NOW }), { code: 'ERR_RECORD_MALFORMED' })
