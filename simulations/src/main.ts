@@ -6,6 +6,7 @@
 import { parseOptions, USAGE } from './cli/args.ts'
 import { Progress } from './cli/progress.ts'
 import { SimulationError } from './errors.ts'
+import { assertProcessesRun } from './processes/support.ts'
 import { summary } from './report/summary.ts'
 import { writeReport } from './report/write-report.ts'
 import { scenarioByName } from './scenarios/index.ts'
@@ -17,6 +18,7 @@ async function main (argv: string[]): Promise<number> {
   }
   const options = parseOptions(argv)
   const scenario = scenarioByName(options.scenario)
+  if (options.mode === 'processes') assertProcessesRun(scenario.name, options.cells)
   const progress = new Progress(options.progress)
   const result = await scenario.run({ options, progress })
   process.stdout.write(summary(result))

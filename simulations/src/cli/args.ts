@@ -21,7 +21,9 @@ export const USAGE = `Usage: npm run sim -- --scenario <name> [options]
   --jitter 10%           uniform jitter around the latency (default ${DEFAULT_JITTER * 100}%)
   --degree D             connections and trust edges per cell (default ${DEFAULT_DEGREE})
   --topology KIND        ${TOPOLOGIES.join(' | ')} (default random-regular)
-  --mode MODE            libp2p (real cell cores) | model (discrete-event model) (default libp2p)
+  --mode MODE            libp2p (real cell cores) | model (discrete-event model) |
+                         processes (one real agent process per cell over loopback TCP, up to a
+                         few dozen; propagation and revocation only) (default libp2p)
   --max-depth N          maxDepth of the cells' attestations (default ${DEFAULT_MAX_DEPTH})
   --sync-interval 30s    periodic anti-entropy sync per cell (default 30s; 0 = on connect only)
   --sybils M             Sybil identities (sybil scenario, default ${DEFAULT_SYBILS})
@@ -47,7 +49,7 @@ const schema = z.object({
   jitter: share,
   degree: count(1, 64),
   topology: z.enum(TOPOLOGIES),
-  mode: z.enum(['libp2p', 'model']),
+  mode: z.enum(['libp2p', 'model', 'processes']),
   'max-depth': count(0, 4),
   'sync-interval': duration,
   sybils: count(0, 1_000_000),

@@ -5,6 +5,8 @@
 import { randomBytes } from 'node:crypto'
 import { ModelNetwork } from '../model/model-network.ts'
 import { Libp2pNetwork } from '../libp2p/libp2p-network.ts'
+import { ProcessNetwork } from '../processes/process-network.ts'
+import { assertProcessesBuild, assertProcessesRun } from '../processes/support.ts'
 import { createIdentities } from './identities.ts'
 import { mutualEdges, signInitialState } from './initial-state.ts'
 import { LinkModel } from './links.ts'
@@ -45,6 +47,10 @@ export async function buildNetwork (options: SimOptions, init: BuildInit = {}): 
   const random = new Random(options.seed)
   const honest = init.honest ?? options.cells
   const attackers = init.attackers ?? 0
+  if (options.mode === 'processes') {
+    assertProcessesRun(options.scenario, honest)
+    assertProcessesBuild({ cells: honest, attackers, signers: init.signers ?? 0, trustTopology: init.trustTopology ?? true, offline: init.offline?.length ?? 0, extended: init.extend != null })
+  }
   const identities = [
     ...await createIdentities(options.seed, 'honest', honest),
     ...await createIdentities(options.seed, 'attacker', attackers, honest)
@@ -60,6 +66,8 @@ export async function buildNetwork (options: SimOptions, init: BuildInit = {}): 
   const links = new LinkModel({ cells: identities.length, latency: options.latency, jitter: options.jitter, random: random.fork() })
   for (const cell of init.offline ?? []) links.setOnline(cell, false)
   const networkInit = { identities, graph, links, state, runId, random: random.fork(), syncInterval: options.syncInterval, onProgress: init.onProgress }
-  const network = options.mode === 'model' ? await ModelNetwork.create(networkInit) : await Libp2pNetwork.create(networkInit)
+  const network = options.mode === 'model'
+    ? await ModelNetwork.create(networkInit)
+    : options.mode === 'processes' ? await ProcessNetwork.create(networkInit) : await Libp2pNetwork.create(networkInit)
   return { network, identities, signers, graph, honest, random }
 }

@@ -12,7 +12,13 @@ import type { DeliveryTracker } from '../metrics/delivery.ts'
 import type { VersionVector } from '@cell/agent'
 import type { Attestation, StoreCounters, TrustView } from '@cell/trust'
 
-export type Mode = 'libp2p' | 'model'
+export type Mode = 'libp2p' | 'model' | 'processes'
+
+/**
+ * What the scenarios read of a trust view. The in-process modes hand out the
+ * engine's TrustView; processes mode builds one from the agent's API answer.
+ */
+export type CellView = Pick<TrustView, 'entries' | 'has' | 'get' | 'explain'>
 
 export interface NetworkEvents {
   /** A cell stored a record in its log (gossip, sync or promotion) */
@@ -51,7 +57,7 @@ export interface SimNetwork extends EventEmitter<NetworkEvents> {
   /** Spread arbitrary bytes from `cell` on a trust topic, unchecked (attackers) */
   publishRaw(cell: number, topic: 'attestations' | 'peer-records', bytes: Uint8Array): Promise<void>
   /** The cell's trust view for scope 'mesh' */
-  view(cell: number): TrustView
+  view(cell: number): CellView
   horizon(cell: number): Set<string>
   /** Whether the cell's store log holds the record */
   holds(cell: number, recordId: string): boolean

@@ -1,12 +1,20 @@
 /**
  * The one-screen summary printed at the end of a run.
  */
+import type { SimOptions } from '../core/options.ts'
 import type { ScenarioResult } from '../scenarios/types.ts'
+
+/** The links of a run; real TCP (processes mode) is not delayed by --latency/--jitter. */
+export function linksText (options: SimOptions): string {
+  return options.mode === 'processes'
+    ? 'links: loopback TCP (--latency/--jitter not applied)'
+    : `links ${options.latency} ms ± ${Math.round(options.jitter * 100)} %`
+}
 
 export function summary (result: ScenarioResult): string {
   const lines = [
     `scenario ${result.scenario} — ${result.label}`,
-    `${result.options.cells} cells, ${result.options.topology} degree ${result.options.degree}, links ${result.options.latency} ms ± ${Math.round(result.options.jitter * 100)} %, seed ${result.options.seed}`,
+    `${result.options.cells} cells, ${result.options.topology} degree ${result.options.degree}, ${linksText(result.options)}, seed ${result.options.seed}`,
     `wall clock ${(result.durationMs / 1000).toFixed(1)} s`,
     ''
   ]

@@ -6,6 +6,7 @@ import { mkdir, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { cdf } from '../metrics/stats.ts'
 import { plot } from './svg.ts'
+import { linksText } from './summary.ts'
 import type { ScenarioResult } from '../scenarios/types.ts'
 
 function plots (result: ScenarioResult): Record<string, string> {
@@ -47,7 +48,7 @@ export function markdown (result: ScenarioResult, images: string[]): string {
     '',
     `**Mode: ${result.label}.**`,
     '',
-    `${o.cells} honest cells, topology ${o.topology} (degree ${o.degree}), links ${o.latency} ms ± ${Math.round(o.jitter * 100)} %, ` +
+    `${o.cells} honest cells, topology ${o.topology} (degree ${o.degree}), ${linksText(o)}, ` +
       `attestation maxDepth ${o.maxDepth}, sync every ${o.syncInterval} ms, seed ${o.seed}. Run at ${result.startedAt}, ` +
       `${(result.durationMs / 1000).toFixed(1)} s wall clock, ${result.networkTimeMs.toFixed(0)} ms network time measured.`,
     '',

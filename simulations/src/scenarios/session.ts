@@ -3,10 +3,11 @@
  * the baseline of traffic and resources, and assemble the result.
  */
 import { buildNetwork } from '../core/build.ts'
+import { PROCESS_POLL_INTERVAL } from '../processes/support.ts'
 import { resourceMetrics } from './measure.ts'
 import type { BuildInit, Built } from '../core/build.ts'
 import type { Traffic } from '../core/links.ts'
-import type { Resources } from '../core/network.ts'
+import type { Mode, Resources } from '../core/network.ts'
 import type { Check, ScenarioContext, ScenarioResult } from './types.ts'
 
 export interface Session extends Built {
@@ -18,10 +19,14 @@ export interface Session extends Built {
   t0: number
 }
 
-export function modeLabel (mode: 'libp2p' | 'model'): string {
-  return mode === 'libp2p'
-    ? 'libp2p: real cell cores (libp2p, gossipsub, sync, DHT, TrustNode, mesh reconciler) in one process'
-    : 'model-level: real TrustStore/TrustEngine and signed envelopes, message passing in a discrete-event loop (no libp2p)'
+const MODE_LABELS: Record<Mode, string> = {
+  libp2p: 'libp2p: real cell cores (libp2p, gossipsub, sync, DHT, TrustNode, mesh reconciler) in one process',
+  model: 'model-level: real TrustStore/TrustEngine and signed envelopes, message passing in a discrete-event loop (no libp2p)',
+  processes: `processes: real agent processes over loopback TCP, one per cell, observed through their API every ${PROCESS_POLL_INTERVAL} ms (times have that resolution); --latency/--jitter not applied`
+}
+
+export function modeLabel (mode: Mode): string {
+  return MODE_LABELS[mode]
 }
 
 export async function openSession (context: ScenarioContext, init: BuildInit = {}): Promise<Session> {

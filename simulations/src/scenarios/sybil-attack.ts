@@ -8,8 +8,8 @@
 import { CAPACITY_BY_DISTANCE } from '@cell/trust'
 import { SYBIL_DEGREE } from '../constants.ts'
 import type { Edge } from '../core/initial-state.ts'
+import type { CellView } from '../core/network.ts'
 import type { Random } from '../core/random.ts'
-import type { TrustView } from '@cell/trust'
 
 const DEEPEST = 4
 const ENTRY_HONEST_EDGES = 5
@@ -55,7 +55,7 @@ function capacity (distance: number | undefined): number {
 }
 
 /** The bound from this view's own layering: Σ over entries of C(d(entry)). */
-export function layeredBound (view: TrustView, entryIds: string[]): number {
+export function layeredBound (view: CellView, entryIds: string[]): number {
   return entryIds.reduce((sum, id) => sum + capacity(view.explain(id).distance), 0)
 }
 
