@@ -32,6 +32,7 @@ function options (seed: number): SimOptions {
     mode,
     maxDepth: 2,
     syncInterval: 30_000,
+    dht: 'client',
     sybils: 0,
     attackEdges: 0,
     attackers: 0,

@@ -26,6 +26,8 @@ export const USAGE = `Usage: npm run sim -- --scenario <name> [options]
                          few dozen; propagation and revocation only) (default libp2p)
   --max-depth N          maxDepth of the cells' attestations (default ${DEFAULT_MAX_DEPTH})
   --sync-interval 30s    periodic anti-entropy sync per cell (default 30s; 0 = on connect only)
+  --dht client|server    libp2p mode: DHT role of the cells (default client: one process
+                         cannot carry hundreds of DHT servers' upkeep; see README)
   --sybils M             Sybil identities (sybil scenario, default ${DEFAULT_SYBILS})
   --attack-edges K       attack edges (sybil scenario, default ${DEFAULT_ATTACK_EDGES})
   --attackers N          attacker cells (spam, eclipse; default ${DEFAULT_ATTACKERS})
@@ -52,6 +54,7 @@ const schema = z.object({
   mode: z.enum(['libp2p', 'model', 'processes']),
   'max-depth': count(0, 4),
   'sync-interval': duration,
+  dht: z.enum(['client', 'server']),
   sybils: count(0, 1_000_000),
   'attack-edges': count(0, 1000),
   attackers: count(0, 1000),
@@ -72,6 +75,7 @@ const DEFAULTS = {
   mode: 'libp2p',
   'max-depth': String(DEFAULT_MAX_DEPTH),
   'sync-interval': '30s',
+  dht: 'client',
   sybils: String(DEFAULT_SYBILS),
   'attack-edges': String(DEFAULT_ATTACK_EDGES),
   attackers: String(DEFAULT_ATTACKERS),
@@ -95,6 +99,7 @@ export function parseOptions (argv: string[]): SimOptions {
         mode: { type: 'string' },
         'max-depth': { type: 'string' },
         'sync-interval': { type: 'string' },
+        dht: { type: 'string' },
         sybils: { type: 'string' },
         'attack-edges': { type: 'string' },
         attackers: { type: 'string' },
@@ -128,6 +133,7 @@ export function parseOptions (argv: string[]): SimOptions {
     mode: v.mode,
     maxDepth: v['max-depth'],
     syncInterval: v['sync-interval'],
+    dht: v.dht,
     sybils: v.sybils,
     attackEdges: v['attack-edges'],
     attackers: v.attackers,

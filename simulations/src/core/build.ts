@@ -65,7 +65,7 @@ export async function buildNetwork (options: SimOptions, init: BuildInit = {}): 
   const state = signInitialState(identities, edges, runId, Date.now(), signers)
   const links = new LinkModel({ cells: identities.length, latency: options.latency, jitter: options.jitter, random: random.fork() })
   for (const cell of init.offline ?? []) links.setOnline(cell, false)
-  const networkInit = { identities, graph, links, state, runId, random: random.fork(), syncInterval: options.syncInterval, onProgress: init.onProgress }
+  const networkInit = { identities, graph, links, state, runId, random: random.fork(), syncInterval: options.syncInterval, dht: options.dht, onProgress: init.onProgress }
   const network = options.mode === 'model'
     ? await ModelNetwork.create(networkInit)
     : options.mode === 'processes' ? await ProcessNetwork.create(networkInit) : await Libp2pNetwork.create(networkInit)

@@ -6,6 +6,7 @@ import type { InitialState } from './initial-state.ts'
 import type { LinkModel } from './links.ts'
 import type { Random } from './random.ts'
 import type { Graph } from './topology.ts'
+import type { DhtRole } from './options.ts'
 
 export interface NetworkInit {
   identities: Identity[]
@@ -17,6 +18,8 @@ export interface NetworkInit {
   random: Random
   /** Periodic anti-entropy sync per cell, ms (0: only on (re)connect) */
   syncInterval: number
+  /** libp2p mode: DHT server or client cells */
+  dht: DhtRole
   /** Reports set-up progress: cells done out of total */
   onProgress?(done: number, total: number): void
 }

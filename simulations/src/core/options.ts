@@ -4,6 +4,8 @@
 import type { Mode } from './network.ts'
 import type { TopologyKind } from './topology.ts'
 
+export type DhtRole = 'client' | 'server'
+
 export interface SimOptions {
   scenario: string
   cells: number
@@ -19,6 +21,8 @@ export interface SimOptions {
   maxDepth: number
   /** Periodic sync interval per cell, ms (0: only on connect) */
   syncInterval: number
+  /** libp2p mode: whether cells serve the DHT or only query it */
+  dht: DhtRole
   /** Sybil scenario: identities and attack edges */
   sybils: number
   attackEdges: number

@@ -16,6 +16,7 @@ import type { LinkHub } from './link-transport.ts'
 import type { Identity } from '../core/identities.ts'
 import type { InitialState } from '../core/initial-state.ts'
 import type { ObservedStore, StoredListener } from '../core/observed-store.ts'
+import type { DhtRole } from '../core/options.ts'
 import type { CellLibp2p, Sublevel } from '@cell/agent'
 
 const silent = pino({ level: 'silent' })
@@ -28,6 +29,13 @@ export interface Libp2pCellInit {
   hub: LinkHub
   runId: string
   syncInterval: number
+  /**
+   * Whether the cell serves the DHT (as an agent does) or only queries it.
+   * A DHT server's upkeep (pinging new contacts, self-queries, table
+   * refresh) is small for one machine but, times hundreds of cells on one
+   * event loop, it starves everything else; see simulations/README.md.
+   */
+  dht: DhtRole
   onStored: StoredListener
   /** The cell reconciled its mesh */
   onMesh(): void
@@ -69,7 +77,7 @@ export class Libp2pCell {
       bootstrap: [],
       mdns: false,
       maxConnections: MAX_CONNECTIONS,
-      dht: dhtPeerRecordOptions(),
+      dht: { ...dhtPeerRecordOptions(), clientMode: init.dht === 'client' },
       gossipsub: trustGossipOptions(peerId => node?.appScore(peerId) ?? 0),
       transports: [init.hub.transport(identity.index)]
     })

@@ -63,6 +63,7 @@ export class Libp2pNetwork extends EventEmitter<NetworkEvents> implements SimNet
         hub: network.hub,
         runId: init.runId,
         syncInterval: init.syncInterval,
+        dht: init.dht,
         onStored: id => { network.tracker.arrived(index, id, network.now()) },
         onMesh: () => { network.emit('mesh', { cell: index, at: network.now() }) }
       }))

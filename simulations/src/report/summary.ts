@@ -6,9 +6,9 @@ import type { ScenarioResult } from '../scenarios/types.ts'
 
 /** The links of a run; real TCP (processes mode) is not delayed by --latency/--jitter. */
 export function linksText (options: SimOptions): string {
-  return options.mode === 'processes'
-    ? 'links: loopback TCP (--latency/--jitter not applied)'
-    : `links ${options.latency} ms ± ${Math.round(options.jitter * 100)} %`
+  if (options.mode === 'processes') return 'links: loopback TCP (--latency/--jitter not applied)'
+  const links = `links ${options.latency} ms ± ${Math.round(options.jitter * 100)} %`
+  return options.mode === 'libp2p' ? `${links}, DHT ${options.dht} mode` : links
 }
 
 export function summary (result: ScenarioResult): string {

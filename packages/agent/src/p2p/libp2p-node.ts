@@ -39,8 +39,8 @@ export interface Libp2pNodeInit {
   bootstrap: string[]
   mdns: boolean
   maxConnections: number
-  /** DHT record validators and selectors contributed by other parts */
-  dht?: Pick<KadDHTInit, 'validators' | 'selectors'>
+  /** DHT record validators and selectors contributed by other parts, and the DHT role */
+  dht?: Pick<KadDHTInit, 'validators' | 'selectors' | 'clientMode'>
   /** Gossipsub options contributed by the gossip layer (scoring etc.) */
   gossipsub?: Partial<GossipsubOpts>
   /** Replace TCP, e.g. with @libp2p/memory in simulations */

@@ -16,6 +16,7 @@ import {
 import { peerRecordKey } from './dht-records.ts'
 import { GossipValidator } from './gossip-validator.ts'
 import { syncAsInitiator, syncAsResponder } from './sync-protocol.ts'
+import { TrustedConnections } from './trusted-connections.ts'
 import type { SyncResult } from './sync-protocol.ts'
 import type { VerifiedSet } from './verified-set.ts'
 import type { CellLibp2p } from '../p2p/libp2p-node.ts'
@@ -70,6 +71,7 @@ export class TrustNode extends EventEmitter<TrustNodeEvents> {
   private lastEnvelope?: Uint8Array
   private dhtPublished = false
   private dhtPutRunning = false
+  private readonly trustedConnections: TrustedConnections
   private readonly onConnect = (event: CustomEvent<PeerId>): void => {
     // Only the side with the lower id initiates, so one connection costs
     // one sync session rather than two.
@@ -83,6 +85,7 @@ export class TrustNode extends EventEmitter<TrustNodeEvents> {
     this.init = init
     this.now = init.now ?? Date.now
     this.selfId = init.libp2p.peerId.toString()
+    this.trustedConnections = new TrustedConnections(init.libp2p, init.log)
     this.validator = new GossipValidator({ store: init.store, log: init.log, now: this.now, onAccepted: record => { this.apply(record) } })
   }
 
@@ -317,7 +320,14 @@ export class TrustNode extends EventEmitter<TrustNodeEvents> {
     for (const record of promoted) {
       this.apply(record)
     }
+    await this.trustedConnections.update(this.directlyTrusted())
     this.updateDirectPeers()
+  }
+
+  /** Cells this cell trusts itself (its own attestations or verification), any scope. */
+  private directlyTrusted (): Set<string> {
+    const view = this.init.engine.view('mesh', this.now())
+    return new Set([...view.entries.values()].filter(entry => entry.source !== 'indirect').map(entry => entry.cellId))
   }
 
   /** Keep directly trusted cells as gossipsub direct peers. */

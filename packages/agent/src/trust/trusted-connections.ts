@@ -1,0 +1,56 @@
+/**
+ * Keeps this cell connected to the cells it trusts directly. They are the
+ * cells its records come from first and the ones it passes news to, so a
+ * dropped connection to one of them should come back by itself.
+ *
+ * libp2p redials peers that carry a tag starting with `keep-alive` when
+ * they disconnect (a few attempts with backoff), and its connection
+ * manager prunes tagged peers last. This module keeps such a tag on
+ * exactly the directly trusted cells.
+ */
+import { KEEP_ALIVE } from '@libp2p/interface'
+import { peerIdFromString } from '@libp2p/peer-id'
+import type { CellLibp2p } from '../p2p/libp2p-node.ts'
+import type { Logger } from 'pino'
+
+/** The peer-store tag on directly trusted cells. */
+export const TRUSTED_TAG = `${KEEP_ALIVE}-pic-trusted`
+/** Tag value: above the DHT's and gossipsub's, so pruning keeps these longest. */
+const TRUSTED_TAG_VALUE = 100
+
+export class TrustedConnections {
+  private readonly libp2p: CellLibp2p
+  private readonly log: Logger
+  private readonly tagged = new Set<string>()
+
+  constructor (libp2p: CellLibp2p, log: Logger) {
+    this.libp2p = libp2p
+    this.log = log
+  }
+
+  /** Tag the cells in `trusted`, untag the ones no longer in it. */
+  async update (trusted: Set<string>): Promise<void> {
+    const self = this.libp2p.peerId.toString()
+    const added = [...trusted].filter(id => id !== self && !this.tagged.has(id))
+    const removed = [...this.tagged].filter(id => !trusted.has(id))
+
+    for (const id of added) {
+      this.tagged.add(id)
+      await this.setTag(id, { value: TRUSTED_TAG_VALUE })
+    }
+    for (const id of removed) {
+      this.tagged.delete(id)
+      await this.setTag(id, undefined)
+    }
+  }
+
+  private async setTag (id: string, tag: { value: number } | undefined): Promise<void> {
+    try {
+      await this.libp2p.peerStore.merge(peerIdFromString(id), { tags: { [TRUSTED_TAG]: tag } })
+    } catch (err) {
+      // A malformed id never reaches the view (records are checked), and a
+      // stopped peer store means the node is shutting down: nothing to keep.
+      this.log.debug({ err, peer: id }, 'could not update the keep-alive tag of %s', id)
+    }
+  }
+}

@@ -1,0 +1,46 @@
+/**
+ * A cell keeps its connections to the cells it trusts directly: libp2p
+ * redials a peer carrying the trusted keep-alive tag when the connection
+ * drops, and stops once the tag is gone. Two real libp2p nodes on TCP
+ * loopback.
+ */
+import assert from 'node:assert/strict'
+import { setTimeout as sleep } from 'node:timers/promises'
+import { pino } from 'pino'
+import { TRUSTED_TAG, TrustedConnections } from '../../packages/agent/src/trust/trusted-connections.ts'
+import { createTestNode } from '../fixtures/libp2p-node.ts'
+import { waitFor } from '../fixtures/wait.ts'
+import type { CellLibp2p } from '../../packages/agent/src/p2p/libp2p-node.ts'
+
+describe('trust/trusted-connections', function () {
+  this.timeout(30_000)
+  let a: CellLibp2p
+  let b: CellLibp2p
+
+  beforeEach(async () => {
+    // DHT clients: a DHT server would tag its routing-table peers keep-alive
+    // itself, and its redials would hide whether this tag works.
+    a = await createTestNode({ dht: { clientMode: true } })
+    b = await createTestNode({ dht: { clientMode: true } })
+    await a.dial(b.getMultiaddrs()[0])
+  })
+
+  afterEach(async () => {
+    await Promise.all([a?.stop(), b?.stop()])
+  })
+
+  it('redials a trusted cell after its connection drops, and not after trust ends', async () => {
+    const trusted = new TrustedConnections(a, pino({ level: 'silent' }))
+    await trusted.update(new Set([b.peerId.toString()]))
+    assert.ok((await a.peerStore.get(b.peerId)).tags.has(TRUSTED_TAG))
+
+    await a.hangUp(b.peerId)
+    await waitFor(() => a.getConnections(b.peerId).length > 0, { timeout: 10_000 })
+
+    await trusted.update(new Set())
+    assert.equal((await a.peerStore.get(b.peerId)).tags.has(TRUSTED_TAG), false)
+    await a.hangUp(b.peerId)
+    await sleep(2000)
+    assert.equal(a.getConnections(b.peerId).length, 0)
+  })
+})
