@@ -80,11 +80,12 @@ describe('hostile sync sessions against an agent', function () {
     const stats = (await agent.api('GET', '/api/trust/stats')).body
     assert.ok(stats.store.rejected.ERR_RECORD_MALFORMED >= 1 || stats.store.rejected.ERR_RECORD_TOO_LARGE >= 1, JSON.stringify(stats.store))
 
-    // An honest initiator with nothing: the agent answers with its vector,
-    // its own records (at least its peer record), then the end marker.
+    // An honest initiator that holds nothing and wants the agent's records:
+    // the agent answers with its vector, its own records (at least its peer
+    // record), then the end marker.
     const stream = await attacker.dialProtocol(multiaddr((await agent.multiaddrs())[0]), SYNC_PROTOCOL, { signal: AbortSignal.timeout(5000) })
     const lp = lpStream(stream)
-    await lp.write(encode(1, '[]'))
+    await lp.write(encode(1, JSON.stringify([[await agent.cellId(), -1, 0]])))
     const types: number[] = []
     for (let i = 0; i < 100 && types.at(-1) !== 3; i++) {
       types.push((await lp.read({ signal: AbortSignal.timeout(5000) })).subarray()[0])

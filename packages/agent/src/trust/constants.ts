@@ -25,6 +25,15 @@ export const MAX_VECTOR_BYTES = 4 * 1024 * 1024
 export const MAX_SYNC_RECORDS = 50_000
 /** One whole sync session, either side. */
 export const SYNC_TIMEOUT = 30_000
+/**
+ * Sync sessions in a row with one peer while this cell's horizon keeps
+ * widening (each round can add one hop; attestations reach 4 hops at most).
+ */
+export const SYNC_MAX_ROUNDS = 5
+/** When the horizon gains issuers this cell holds nothing of: sync with this many peers... */
+export const CATCH_UP_PEERS = 2
+/** ...this many ms later (one sync for a burst of changes). */
+export const CATCH_UP_DELAY = 100
 /** Periodic sync with one random connected peer. */
 export const SYNC_INTERVAL = 30_000
 /** Invite redemption, dial included. */

@@ -3,6 +3,10 @@
  * broadcast trees: gossip reaches only cells that are online, so on every
  * new connection (and periodically) two cells compare, per issuer, the
  * highest seq each holds, and send each other only what the other lacks.
+ * A vector lists the issuers a cell wants: those it holds records of, and
+ * those of its trust horizon it holds nothing of yet (seq -1). Records of
+ * issuers a peer does not list are not sent: it would only quarantine
+ * them, and at hundreds of cells they were most of every session.
  *
  * Frames are length-prefixed; the first byte says what follows:
  *   0x01 vector  JSON [[issuer, highest seq, record count], ...]
@@ -40,13 +44,21 @@ export type VersionVector = Map<string, IssuerSummary>
 export interface SyncPeerStore {
   versionVector(): Map<string, number>
   recordsAfter(issuer: string, seq: number): Uint8Array[]
+  /** Issuers whose records the cell keeps (its trust horizon) */
+  horizon?(): Iterable<string>
 }
 
-/** The store's highest seq per issuer, with the number of records held. */
+/**
+ * The store's highest seq per issuer with the number of records held, and
+ * (-1, 0) for each issuer of its horizon it holds nothing of.
+ */
 export function summarise (store: SyncPeerStore): VersionVector {
   const vector: VersionVector = new Map()
   for (const [issuer, seq] of store.versionVector()) {
     vector.set(issuer, { seq, count: store.recordsAfter(issuer, -1).length })
+  }
+  for (const issuer of store.horizon?.() ?? []) {
+    if (!vector.has(issuer)) vector.set(issuer, { seq: -1, count: 0 })
   }
   return vector
 }
@@ -98,12 +110,12 @@ function decodeVector (body: Uint8Array): VersionVector {
   return vector
 }
 
-/** What `mine` holds that a peer with `theirs` lacks, bounded. */
+/** What `mine` holds that a peer with `theirs` lacks, of the issuers it lists, bounded. */
 export function missingFor (store: SyncPeerStore, mine: VersionVector, theirs: VersionVector): Uint8Array[] {
   const out: Uint8Array[] = []
   for (const [issuer, summary] of mine) {
-    const their = theirs.get(issuer) ?? { seq: -1, count: 0 }
-    if (summary.seq === their.seq && summary.count === their.count) continue
+    const their = theirs.get(issuer)
+    if (their == null || (summary.seq === their.seq && summary.count === their.count)) continue
 
     const newer = store.recordsAfter(issuer, their.seq)
     const complete = summary.count - newer.length === their.count

@@ -10,8 +10,8 @@
 import { EventEmitter } from 'node:events'
 import { TrustError, nextSeq, sealRecord } from '@cell/trust'
 import {
-  ATTESTATION_TOPIC, DEFAULT_ATTESTATION_LIFETIME, DEFAULT_MAX_DEPTH, DIRECT_TRUST_SCORE_BONUS, PEER_RECORD_LIFETIME,
-  PEER_RECORD_TOPIC, SYNC_INTERVAL, SYNC_PROTOCOL, SYNC_TIMEOUT, TRUST_TOPICS
+  ATTESTATION_TOPIC, CATCH_UP_DELAY, CATCH_UP_PEERS, DEFAULT_ATTESTATION_LIFETIME, DEFAULT_MAX_DEPTH, DIRECT_TRUST_SCORE_BONUS, PEER_RECORD_LIFETIME,
+  PEER_RECORD_TOPIC, SYNC_INTERVAL, SYNC_MAX_ROUNDS, SYNC_PROTOCOL, SYNC_TIMEOUT, TRUST_TOPICS
 } from './constants.ts'
 import { peerRecordKey } from './dht-records.ts'
 import { GossipValidator } from './gossip-validator.ts'
@@ -66,6 +66,7 @@ export class TrustNode extends EventEmitter<TrustNodeEvents> {
   private readonly validator: GossipValidator
   private syncTimer?: NodeJS.Timeout
   private horizonTimer?: NodeJS.Timeout
+  private catchUpTimer?: NodeJS.Timeout
   private readonly syncing = new Set<string>()
   private started = false
   private lastEnvelope?: Uint8Array
@@ -137,6 +138,7 @@ export class TrustNode extends EventEmitter<TrustNodeEvents> {
     this.started = false
     clearInterval(this.syncTimer)
     clearTimeout(this.horizonTimer)
+    clearTimeout(this.catchUpTimer)
     const { libp2p } = this.init
     libp2p.removeEventListener('peer:connect', this.onConnect)
     for (const topic of TRUST_TOPICS) {
@@ -234,19 +236,29 @@ export class TrustNode extends EventEmitter<TrustNodeEvents> {
     return this.init.store.peerRecord(cellId)
   }
 
-  /** Run one sync session with a connected peer, as initiator. */
+  /**
+   * Sync with a connected peer, as initiator. A vector asks only for the
+   * issuers of this cell's horizon, and what arrives can widen the horizon
+   * by a hop; so while it widens, ask again (a few rounds at most).
+   */
   async syncWith (peer: PeerId): Promise<SyncResult | undefined> {
     const key = peer.toString()
     if (this.syncing.has(key) || !this.started) return undefined
     this.syncing.add(key)
     const signal = AbortSignal.timeout(SYNC_TIMEOUT)
     try {
-      const stream = await this.init.libp2p.dialProtocol(peer, SYNC_PROTOCOL, { signal })
-      const result = await syncAsInitiator(stream, this.init.store, async envelope => { await this.ingest(envelope) }, signal)
-      await this.updateHorizon()
-      this.emit('synced', { peer: key, ...result })
-      this.init.log.debug({ peer: key, ...result }, 'synced with %s', key)
-      return result
+      const total: SyncResult = { sent: 0, received: 0, bytesSent: 0, bytesReceived: 0 }
+      for (let round = 0; round < SYNC_MAX_ROUNDS; round++) {
+        const horizonBefore = this.init.store.horizon().size
+        const stream = await this.init.libp2p.dialProtocol(peer, SYNC_PROTOCOL, { signal })
+        const result = await syncAsInitiator(stream, this.init.store, async envelope => { await this.ingest(envelope) }, signal)
+        await this.updateHorizon()
+        for (const field of ['sent', 'received', 'bytesSent', 'bytesReceived'] as const) total[field] += result[field]
+        if (result.received === 0 || this.init.store.horizon().size <= horizonBefore) break
+      }
+      this.emit('synced', { peer: key, ...total })
+      this.init.log.debug({ peer: key, ...total }, 'synced with %s', key)
+      return total
     } catch (err) {
       this.init.log.debug({ err, peer: key }, 'sync with %s failed: %s', key, (err as Error).message)
       throw err
@@ -316,12 +328,39 @@ export class TrustNode extends EventEmitter<TrustNodeEvents> {
 
   /** Tell the store who is inside the horizon; apply records it promotes. */
   private async updateHorizon (): Promise<void> {
+    const before = this.init.store.horizon()
     const promoted = await this.init.store.setHorizon(this.init.engine.horizon(this.now()))
     for (const record of promoted) {
       this.apply(record)
     }
     await this.trustedConnections.update(this.directlyTrusted())
     this.updateDirectPeers()
+    if (this.gainedUnknownIssuers(before)) this.scheduleCatchUp()
+  }
+
+  /** Whether the horizon now holds issuers it did not before and the store has nothing of. */
+  private gainedUnknownIssuers (before: ReadonlySet<string>): boolean {
+    const held = this.init.store.versionVector()
+    for (const issuer of this.init.store.horizon()) {
+      if (!before.has(issuer) && !held.has(issuer)) return true
+    }
+    return false
+  }
+
+  /**
+   * Sync soon with a few connected peers, directly trusted ones first (they
+   * vouch for the new issuers, so they likely hold their records). Sync
+   * sends only what a cell's horizon asks for, so a horizon that widened
+   * by gossip would otherwise wait for the periodic round.
+   */
+  private scheduleCatchUp (): void {
+    if (this.catchUpTimer != null || !this.started) return
+    this.catchUpTimer = setTimeout(() => {
+      this.catchUpTimer = undefined
+      const direct = this.directlyTrusted()
+      const peers = this.init.libp2p.getPeers().sort((a, b) => Number(direct.has(b.toString())) - Number(direct.has(a.toString())))
+      for (const peer of peers.slice(0, CATCH_UP_PEERS)) void this.syncWith(peer).catch(() => {})
+    }, CATCH_UP_DELAY)
   }
 
   /** Cells this cell trusts itself (its own attestations or verification), any scope. */

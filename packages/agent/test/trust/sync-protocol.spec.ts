@@ -2,9 +2,10 @@ import assert from 'node:assert/strict'
 import { missingFor, summarise } from '../../src/trust/sync-protocol.ts'
 import type { SyncPeerStore } from '../../src/trust/sync-protocol.ts'
 
-/** A store of fake envelopes: issuer -> seq -> bytes naming both. */
-function store (logs: Record<string, number[]>): SyncPeerStore {
+/** A store of fake envelopes: issuer -> seq -> bytes naming both; it wants `horizon` too. */
+function store (logs: Record<string, number[]>, horizon: string[] = []): SyncPeerStore {
   return {
+    horizon: () => horizon,
     versionVector: () => new Map(Object.entries(logs).map(([issuer, seqs]) => [issuer, Math.max(...seqs)])),
     recordsAfter: (issuer, seq) => (logs[issuer] ?? []).filter(s => s > seq).sort((a, b) => a - b)
       .map(s => new TextEncoder().encode(`${issuer}#${s}`))
@@ -27,10 +28,18 @@ describe('sync protocol: what to send', () => {
     assert.deepEqual(names(missingFor(mine, summarise(mine), theirs)), ['alice#2', 'alice#4'])
   })
 
-  it('sends issuers the peer has never heard of, and nothing when both agree', () => {
+  it('sends issuers of the peer\'s horizon it holds nothing of, and nothing when both agree', () => {
     const mine = store({ carol: [5, 6] })
-    assert.deepEqual(names(missingFor(mine, summarise(mine), new Map())), ['carol#5', 'carol#6'])
+    const theirs = summarise(store({}, ['carol']))
+    assert.deepEqual([...theirs], [['carol', { seq: -1, count: 0 }]])
+    assert.deepEqual(names(missingFor(mine, summarise(mine), theirs)), ['carol#5', 'carol#6'])
     assert.deepEqual(missingFor(mine, summarise(mine), summarise(mine)), [])
+  })
+
+  it('sends nothing of issuers the peer does not list: it would only quarantine them', () => {
+    const mine = store({ carol: [5, 6], dave: [1] })
+    const theirs = summarise(store({ dave: [1] }))
+    assert.deepEqual(missingFor(mine, summarise(mine), theirs), [])
   })
 
   it('offers its records of an issuer where the peer is ahead, since it cannot tell which the peer lacks', () => {

@@ -310,6 +310,11 @@ export class TrustStore {
     })
   }
 
+  /** The issuers whose records go to the log rather than the quarantine. */
+  horizon (): ReadonlySet<string> {
+    return this.horizonIds
+  }
+
   /** Highest stored seq per issuer, for issuers in the horizon. */
   versionVector (): Map<string, number> {
     const vector = new Map<string, number>()
