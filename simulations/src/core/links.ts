@@ -17,8 +17,11 @@ export interface LinkInit {
 }
 
 export interface Traffic {
+  /** Every message on every link: gossip, control, sync, transport frames */
   messages: number
   bytes: number
+  /** Gossip transmissions: a record sent whole to one peer, once (not counted across processes) */
+  transmissions?: number
 }
 
 export interface LinkEvents {
@@ -43,7 +46,7 @@ export class LinkModel extends EventEmitter<LinkEvents> {
     this.random = init.random
     this.online = Array.from({ length: init.cells }, () => true)
     this.group = new Int32Array(init.cells)
-    this.sent = Array.from({ length: init.cells }, () => ({ messages: 0, bytes: 0 }))
+    this.sent = Array.from({ length: init.cells }, () => ({ messages: 0, bytes: 0, transmissions: 0 }))
   }
 
   /** Delay of one message on a link, drawn fresh each time. */
@@ -84,11 +87,18 @@ export class LinkModel extends EventEmitter<LinkEvents> {
     this.sent[from].bytes += bytes
   }
 
+  /** `from` sent `records` gossip records whole to one peer. */
+  countTransmissions (from: number, records: number): void {
+    this.sent[from].transmissions = (this.sent[from].transmissions ?? 0) + records
+  }
+
   traffic (cell: number): Traffic {
     return { ...this.sent[cell] }
   }
 
   totals (): Traffic {
-    return this.sent.reduce((sum, t) => ({ messages: sum.messages + t.messages, bytes: sum.bytes + t.bytes }), { messages: 0, bytes: 0 })
+    return this.sent.reduce((sum, t) => ({
+      messages: sum.messages + t.messages, bytes: sum.bytes + t.bytes, transmissions: (sum.transmissions ?? 0) + (t.transmissions ?? 0)
+    }), { messages: 0, bytes: 0, transmissions: 0 })
   }
 }

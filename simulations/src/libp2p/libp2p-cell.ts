@@ -13,6 +13,7 @@ import { CellMesh } from '../core/cell-mesh.ts'
 import { openCellDatabase } from '../core/cell-store.ts'
 import { memoryAddress, peerRecordContent } from '../core/identities.ts'
 import type { LinkHub } from './link-transport.ts'
+import type { LinkModel } from '../core/links.ts'
 import type { Identity } from '../core/identities.ts'
 import type { InitialState } from '../core/initial-state.ts'
 import type { ObservedStore, StoredListener } from '../core/observed-store.ts'
@@ -98,6 +99,7 @@ export class Libp2pCell {
     node.on('change', () => { cell.scheduleMesh() })
     await node.start()
     cell.countRejections()
+    cell.countTransmissions(init.hub.links)
     await cell.updateMesh()
     return cell
   }
@@ -116,6 +118,22 @@ export class Libp2pCell {
         if (String(verdict) === 'reject') this.rejected.set(peer.toString(), (this.rejected.get(peer.toString()) ?? 0) + 1)
         return verdict
       })
+    }
+  }
+
+  /**
+   * Count the records gossipsub sends whole, one per peer they go to (its
+   * IHAVE/IWANT and other control traffic is not counted here, the link
+   * counters see it). sendRpc is gossipsub's one exit for RPCs; it is not on
+   * the exported interface, so it is wrapped here, passing everything on.
+   */
+  private countTransmissions (links: LinkModel): void {
+    const pubsub = this.libp2p.services.pubsub as unknown as { sendRpc(id: string, rpc: { messages?: unknown[] }): boolean }
+    const send = pubsub.sendRpc.bind(pubsub)
+    pubsub.sendRpc = (id, rpc) => {
+      const sent = send(id, rpc)
+      if (sent) links.countTransmissions(this.identity.index, rpc.messages?.length ?? 0)
+      return sent
     }
   }
 

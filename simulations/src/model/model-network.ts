@@ -230,6 +230,7 @@ export class ModelNetwork extends EventEmitter<NetworkEvents> implements SimNetw
     for (const to of this.graph[from]) {
       if (to === except || !this.links.up(from, to)) continue
       this.links.count(from, bytes.byteLength)
+      this.links.countTransmissions(from, 1)
       this.queue.schedule(this.links.delay(), async () => { await this.deliver(from, to, topic, bytes) })
     }
   }

@@ -114,7 +114,7 @@ export function latencyMetrics (prefix: string, values: number[]): Record<string
 
 export function trafficSince (network: SimNetwork, before: Traffic): Traffic {
   const now = network.links.totals()
-  return { messages: now.messages - before.messages, bytes: now.bytes - before.bytes }
+  return { messages: now.messages - before.messages, bytes: now.bytes - before.bytes, transmissions: (now.transmissions ?? 0) - (before.transmissions ?? 0) }
 }
 
 /** Whole-process resources divided by the number of cells. */
