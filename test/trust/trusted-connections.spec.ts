@@ -43,4 +43,19 @@ describe('trust/trusted-connections', function () {
     await sleep(2000)
     assert.equal(a.getConnections(b.peerId).length, 0)
   })
+
+  it('redials trusted cells without a connection when libp2p has given up on them', async () => {
+    const trusted = new TrustedConnections(a, pino({ level: 'silent' }))
+    await trusted.update(new Set([b.peerId.toString()]))
+
+    // libp2p drops the tag after its last failed redial: simulate that.
+    await a.peerStore.merge(b.peerId, { tags: { [TRUSTED_TAG]: undefined } })
+    await a.hangUp(b.peerId)
+    await sleep(500)
+    assert.equal(a.getConnections(b.peerId).length, 0)
+
+    await trusted.redialMissing(4)
+    assert.ok(a.getConnections(b.peerId).length > 0)
+    assert.ok((await a.peerStore.get(b.peerId)).tags.has(TRUSTED_TAG))
+  })
 })

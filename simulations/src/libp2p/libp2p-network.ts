@@ -72,6 +72,15 @@ export class Libp2pNetwork extends EventEmitter<NetworkEvents> implements SimNet
     await network.reconnect()
     await network.waitFor(() => network.meshesFormed(), MESH_FORMATION_TIMEOUT)
     await network.settle()
+
+    // Building hundreds of cells blocks the shared event loop for seconds at
+    // a time, so connection-monitor pings time out and early connections are
+    // aborted; libp2p's own redials give up after a few tries. A cell would
+    // redial its trusted peers within a sync round (30 s); do it now, before
+    // measuring.
+    await network.reconnect()
+    await network.waitFor(() => network.meshesFormed(), MESH_FORMATION_TIMEOUT)
+    await network.settle()
     network.startedAt = Date.now()
     return network
   }

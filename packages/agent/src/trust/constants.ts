@@ -34,6 +34,8 @@ export const SYNC_MAX_ROUNDS = 5
 export const CATCH_UP_PEERS = 2
 /** ...this many ms later (one sync for a burst of changes). */
 export const CATCH_UP_DELAY = 100
+/** Directly trusted cells without a connection redialed per periodic sync round. */
+export const REDIAL_PER_ROUND = 4
 /** Periodic sync with one random connected peer. */
 export const SYNC_INTERVAL = 30_000
 /** Invite redemption, dial included. */

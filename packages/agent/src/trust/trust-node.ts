@@ -10,7 +10,7 @@
 import { EventEmitter } from 'node:events'
 import { TrustError, nextSeq, sealRecord } from '@cell/trust'
 import {
-  ATTESTATION_TOPIC, CATCH_UP_DELAY, CATCH_UP_PEERS, DEFAULT_ATTESTATION_LIFETIME, DEFAULT_MAX_DEPTH, DIRECT_TRUST_SCORE_BONUS, PEER_RECORD_LIFETIME,
+  ATTESTATION_TOPIC, CATCH_UP_DELAY, CATCH_UP_PEERS, DEFAULT_ATTESTATION_LIFETIME, REDIAL_PER_ROUND, DEFAULT_MAX_DEPTH, DIRECT_TRUST_SCORE_BONUS, PEER_RECORD_LIFETIME,
   PEER_RECORD_TOPIC, SYNC_INTERVAL, SYNC_MAX_ROUNDS, SYNC_PROTOCOL, SYNC_TIMEOUT, TRUST_TOPICS
 } from './constants.ts'
 import { peerRecordKey } from './dht-records.ts'
@@ -124,7 +124,10 @@ export class TrustNode extends EventEmitter<TrustNodeEvents> {
     libp2p.addEventListener('peer:connect', this.onConnect)
     const interval = this.init.syncInterval ?? SYNC_INTERVAL
     if (interval > 0) {
-      this.syncTimer = setInterval(() => { void this.syncWithRandomPeer() }, interval)
+      this.syncTimer = setInterval(() => {
+        void this.trustedConnections.redialMissing(REDIAL_PER_ROUND).catch(() => {})
+        void this.syncWithRandomPeer()
+      }, interval)
       this.syncTimer.unref()
     }
 

@@ -6,7 +6,8 @@
  * libp2p redials peers that carry a tag starting with `keep-alive` when
  * they disconnect (a few attempts with backoff), and its connection
  * manager prunes tagged peers last. This module keeps such a tag on
- * exactly the directly trusted cells.
+ * exactly the directly trusted cells. libp2p gives up (and drops the tag)
+ * after a few failed redials, so `redialMissing` runs periodically too.
  */
 import { KEEP_ALIVE } from '@libp2p/interface'
 import { peerIdFromString } from '@libp2p/peer-id'
@@ -17,6 +18,8 @@ import type { Logger } from 'pino'
 export const TRUSTED_TAG = `${KEEP_ALIVE}-pic-trusted`
 /** Tag value: above the DHT's and gossipsub's, so pruning keeps these longest. */
 const TRUSTED_TAG_VALUE = 100
+/** One redial attempt of a trusted cell, ms. */
+const REDIAL_TIMEOUT = 10_000
 
 export class TrustedConnections {
   private readonly libp2p: CellLibp2p
@@ -42,6 +45,21 @@ export class TrustedConnections {
       this.tagged.delete(id)
       await this.setTag(id, undefined)
     }
+  }
+
+  /**
+   * Dial up to `limit` trusted cells that have no connection, and put back
+   * tags libp2p dropped after its redials failed. Failures are normal (the
+   * cell may be offline) and wait for the next call.
+   */
+  async redialMissing (limit: number): Promise<void> {
+    const missing = [...this.tagged].filter(id => this.libp2p.getConnections(peerIdFromString(id)).length === 0).slice(0, limit)
+    await Promise.all(missing.map(async id => {
+      await this.setTag(id, { value: TRUSTED_TAG_VALUE })
+      await this.libp2p.dial(peerIdFromString(id), { signal: AbortSignal.timeout(REDIAL_TIMEOUT) }).catch(err => {
+        this.log.debug({ err, peer: id }, 'trusted cell %s unreachable: %s', id, (err as Error).message)
+      })
+    }))
   }
 
   private async setTag (id: string, tag: { value: number } | undefined): Promise<void> {
