@@ -95,5 +95,7 @@ export interface SimNetwork extends EventEmitter<NetworkEvents> {
   /** Let `ms` of network time pass */
   advance(ms: number): Promise<void>
   resources(): Resources
+  /** Figures only this mode has, added to the report's metrics (processes mode: how long a poll round took) */
+  modeMetrics?(): Record<string, number>
   stop(): Promise<void>
 }

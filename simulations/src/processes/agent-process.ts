@@ -23,8 +23,8 @@ const AGENT_BIN = fileURLToPath(new URL('../../../packages/agent/bin/cell-agent.
 /** How long an agent may take to write api.json (two shared cores, many agents starting). */
 const START_TIMEOUT = 60_000
 const START_POLL = 50
-/** How long a request to an agent's API may take. */
-const REQUEST_TIMEOUT = 15_000
+/** How long a request to an agent's API may take (dozens of agents on two shared cores answer slowly). */
+const REQUEST_TIMEOUT = 30_000
 /** After SIGTERM, how long an agent may take to stop before SIGKILL. */
 const STOP_GRACE = 5_000
 /** rm retries: a killed agent may still be closing files in its directory. */
@@ -60,6 +60,11 @@ export class AgentProcess {
     return this.child.pid ?? -1
   }
 
+  /** The last few kB the agent wrote to stderr */
+  stderr (): string {
+    return this.stderrTail.trim()
+  }
+
   get running (): boolean {
     return this.child.exitCode == null && this.child.signalCode == null
   }
@@ -85,13 +90,20 @@ export class AgentProcess {
 
   /** Call the agent's API with its bearer token; the body is parsed JSON. */
   async api<T = any>(method: string, path: string, body?: unknown): Promise<ApiAnswer<T>> {
-    const response = await fetch(`${this.url}${path}`, {
-      method,
-      headers: { authorization: `Bearer ${this.token}`, ...(body !== undefined ? { 'content-type': 'application/json' } : {}) },
-      body: body === undefined ? undefined : JSON.stringify(body),
-      signal: AbortSignal.timeout(REQUEST_TIMEOUT)
-    })
-    const text = await response.text()
+    let response: Response
+    let text: string
+    try {
+      response = await fetch(`${this.url}${path}`, {
+        method,
+        headers: { authorization: `Bearer ${this.token}`, ...(body !== undefined ? { 'content-type': 'application/json' } : {}) },
+        body: body === undefined ? undefined : JSON.stringify(body),
+        signal: AbortSignal.timeout(REQUEST_TIMEOUT)
+      })
+      text = await response.text()
+    } catch (err) {
+      const state = this.running ? 'running' : `exited with ${this.child.exitCode ?? this.child.signalCode}`
+      throw new SimulationError(`cell ${this.identity.index}: ${method} ${path} failed (agent ${state}): ${(err as Error).message}`, { cause: err })
+    }
     let parsed: unknown = text
     try { parsed = JSON.parse(text) } catch {}
     return { status: response.status, body: parsed as T }

@@ -25,8 +25,8 @@ export interface CellSnapshot {
   horizon: Set<string>
   /** Cell ids of the WireGuard peers the mesh manager derived from trust */
   meshPeers: Set<string>
-  /** Cells whose peer record the store holds */
-  peerRecords: Set<string>
+  /** Cells whose peer record the store holds (read in slow rounds only) */
+  peerRecords?: Set<string>
   counters?: StoreCounters
   scores?: Record<string, number>
   heapUsed?: number
@@ -64,18 +64,19 @@ function viewOf (cells: TrustedCell[], explain: CellView['explain']): CellView {
 
 /**
  * Read the agent's state. The requests run side by side, so the parts may
- * be a few milliseconds apart; `withStats` adds store counters, scores and
- * heap, which the scenarios rarely need.
+ * be a few milliseconds apart. Every request costs the agent CPU, so what
+ * changes rarely (peer records, store counters, scores, heap) is read only
+ * when `slow` is set.
  */
-export async function readSnapshot (agent: AgentProcess, selfId: string, now: () => number, withStats: boolean, explain: CellView['explain']): Promise<CellSnapshot> {
+export async function readSnapshot (agent: AgentProcess, selfId: string, now: () => number, slow: boolean, explain: CellView['explain']): Promise<CellSnapshot> {
   let at = 0
   const [held, trusted, wireguard, known, stats, health] = await Promise.all([
     agent.call<{ attestations: Attestation[], quarantined: Attestation[] }>('GET', '/api/trust/attestations').then(body => { at = now(); return body }),
     agent.call<{ cells: TrustedCell[] }>('GET', '/api/trust'),
     agent.call<{ peers: WireguardPeer[] }>('GET', '/api/wireguard/peers'),
-    agent.call<{ cells: PeerRecord[] }>('GET', '/api/trust/cells'),
-    withStats ? agent.call<TrustStats>('GET', '/api/trust/stats') : undefined,
-    withStats ? agent.call<{ memory: { heapUsedBytes: number } }>('GET', '/health') : undefined
+    slow ? agent.call<{ cells: PeerRecord[] }>('GET', '/api/trust/cells') : undefined,
+    slow ? agent.call<TrustStats>('GET', '/api/trust/stats') : undefined,
+    slow ? agent.call<{ memory: { heapUsedBytes: number } }>('GET', '/health') : undefined
   ])
   return {
     at,
@@ -84,7 +85,7 @@ export async function readSnapshot (agent: AgentProcess, selfId: string, now: ()
     view: viewOf(trusted.cells, explain),
     horizon: new Set([selfId, ...trusted.cells.map(cell => cell.cellId)]),
     meshPeers: new Set(wireguard.peers.filter(peer => peer.source === 'trust').map(peer => peer.cellId)),
-    peerRecords: new Set(known.cells.map(record => record.cellId)),
+    peerRecords: known == null ? undefined : new Set(known.cells.map(record => record.cellId)),
     counters: stats?.store,
     scores: stats?.scores,
     heapUsed: health?.memory.heapUsedBytes

@@ -20,6 +20,7 @@ import PQueue from 'p-queue'
 import { fullKnowledgeHorizon } from '../core/initial-state.ts'
 import { SimulationError } from '../errors.ts'
 import { DeliveryTracker } from '../metrics/delivery.ts'
+import { distribution } from '../metrics/stats.ts'
 import { AgentProcess } from './agent-process.ts'
 import { readSnapshot, recordIdOf } from './cell-snapshot.ts'
 import { ProcessResources } from './process-resources.ts'
@@ -40,8 +41,11 @@ const START_CONCURRENCY = 4
 const SETUP_CONCURRENCY = 8
 /** Cells read at once per poll (four requests each). */
 const POLL_CONCURRENCY = 4
-/** Store counters, scores and heap are read every this many rounds. */
-const STATS_EVERY = 10
+/** Peer records, store counters, scores and heap are read every this many rounds. */
+const SLOW_EVERY = 5
+/** Dials per topology edge before set-up fails, and the pause between them, ms. */
+const DIAL_ATTEMPTS = 3
+const DIAL_RETRY_PAUSE = 500
 /** Pause between connecting the agents and the first attestation, ms (gossipsub's heartbeat is 1 s). */
 const GOSSIP_SETTLE = 2_000
 /** Poll rounds in a row that may fail (API timeouts under load) before the run is given up. */
@@ -71,6 +75,8 @@ export class ProcessNetwork extends EventEmitter<NetworkEvents> implements SimNe
   private rounds = 0
   private roundWaiters: Array<() => void> = []
   private pollError?: Error
+  /** Time from each poll round's start to the next one's since the measured part began, ms */
+  private roundDurations: number[] = []
 
   private constructor (init: NetworkInit) {
     super()
@@ -139,7 +145,7 @@ export class ProcessNetwork extends EventEmitter<NetworkEvents> implements SimNe
   expectedMeshPeers (cell: number): Set<string> {
     const { horizon, peerRecords } = this.snapshots[cell]
     const self = this.identities[cell].id
-    return new Set([...horizon].filter(id => id !== self && peerRecords.has(id)))
+    return new Set([...horizon].filter(id => id !== self && peerRecords?.has(id) === true))
   }
 
   storeCounters (cell: number): StoreCounters {
@@ -171,7 +177,7 @@ export class ProcessNetwork extends EventEmitter<NetworkEvents> implements SimNe
       vector.set(attestation.issuer, { seq: Math.max(entry.seq, attestation.seq), count: entry.count + 1 })
     }
     // Peer record seqs are not listed by id here; count them without a seq.
-    for (const id of peerRecords) {
+    for (const id of peerRecords ?? []) {
       if (!horizon.has(id)) continue
       const entry = vector.get(id) ?? { seq: -1, count: 0 }
       vector.set(id, { seq: entry.seq, count: entry.count + 1 })
@@ -233,6 +239,12 @@ export class ProcessNetwork extends EventEmitter<NetworkEvents> implements SimNe
     return { rss: usage.rss, heapUsed, cpuMs: usage.cpuMs }
   }
 
+  /** How long a poll round took: the resolution of every time this mode reports. */
+  modeMetrics (): Record<string, number> {
+    const rounds = distribution(this.roundDurations)
+    return { pollRounds: rounds.count, pollRoundP50Ms: rounds.p50, pollRoundP90Ms: rounds.p90, pollRoundMaxMs: rounds.max }
+  }
+
   async stop (): Promise<void> {
     this.polling = false
     await this.pollLoop
@@ -266,7 +278,7 @@ export class ProcessNetwork extends EventEmitter<NetworkEvents> implements SimNe
 
     // Connect along the topology, then attest along it as the start state says.
     await runAll(SETUP_CONCURRENCY, edges.map(([a, b]) => async () => {
-      await this.agents[a].call('POST', '/api/peers/connect', { multiaddr: addresses[b] })
+      await this.connect(a, b, addresses[b])
       step()
     }))
     // Gossipsub sends a record only to peers whose subscriptions it has
@@ -296,6 +308,30 @@ export class ProcessNetwork extends EventEmitter<NetworkEvents> implements SimNe
       throw new SimulationError(`processes mode: after ${SETUP_CONVERGENCE_TIMEOUT / 1000} s only ${converged()} of ${cells} cells trust what the topology implies (view and WireGuard peers) and hold the start state's records`)
     }
     this.startedAt = Date.now()
+    this.roundDurations = []
+  }
+
+  /**
+   * Dial `b` from `a`. Agents also dial each other on their own (peers the
+   * DHT finds), and two dials crossing can fail with "remote closed
+   * connection during opening"; a connection that exists either way is
+   * what counts, so check for one and retry before giving up.
+   */
+  private async connect (a: number, b: number, address: string): Promise<void> {
+    const target = this.identities[b].id
+    let failure: unknown
+    for (let attempt = 0; attempt < DIAL_ATTEMPTS; attempt++) {
+      try {
+        await this.agents[a].call('POST', '/api/peers/connect', { multiaddr: address })
+        return
+      } catch (err) {
+        failure = err
+      }
+      const { peers } = await this.agents[a].call<{ peers: Array<{ peerId: string }> }>('GET', '/api/peers')
+      if (peers.some(peer => peer.peerId === target)) return
+      await sleep(DIAL_RETRY_PAUSE)
+    }
+    throw failure
   }
 
   /** Each topology edge once, as [lower index, higher index]. */
@@ -338,7 +374,7 @@ export class ProcessNetwork extends EventEmitter<NetworkEvents> implements SimNe
     while (this.polling) {
       const started = Date.now()
       try {
-        await Promise.all([this.refreshAll(this.rounds % STATS_EVERY === 0), this.links.sample()])
+        await Promise.all([this.refreshAll(this.rounds % SLOW_EVERY === 0), this.links.sample()])
         failures = 0
       } catch (err) {
         // A slow answer on a loaded machine is retried next round; a dead
@@ -354,6 +390,8 @@ export class ProcessNetwork extends EventEmitter<NetworkEvents> implements SimNe
       for (const wake of this.roundWaiters.splice(0)) wake()
       const rest = POLL_INTERVAL - (Date.now() - started)
       if (this.polling && rest > 0) await sleep(rest)
+      // From one round's start to the next: how stale a snapshot can be.
+      this.roundDurations.push(Date.now() - started)
     }
     for (const wake of this.roundWaiters.splice(0)) wake()
   }
@@ -368,13 +406,13 @@ export class ProcessNetwork extends EventEmitter<NetworkEvents> implements SimNe
   }
 
   /** Re-read every cell; note first sightings of records and mesh changes. */
-  private async refreshAll (withStats: boolean): Promise<void> {
+  private async refreshAll (slow: boolean): Promise<void> {
     await runAll(POLL_CONCURRENCY, this.agents.map((agent, cell) => async () => {
       const before = this.snapshots[cell]
-      const snapshot = await readSnapshot(agent, this.identities[cell].id, () => this.now(), withStats, () => {
+      const snapshot = await readSnapshot(agent, this.identities[cell].id, () => this.now(), slow, () => {
         throw unsupported('explain a trust view synchronously')
       })
-      this.snapshots[cell] = withStats || before == null ? snapshot : { ...snapshot, counters: before.counters, scores: before.scores, heapUsed: before.heapUsed }
+      this.snapshots[cell] = slow || before == null ? snapshot : { ...snapshot, peerRecords: before.peerRecords, counters: before.counters, scores: before.scores, heapUsed: before.heapUsed }
       const known = new Set(before?.attestations.map(recordIdOf))
       for (const attestation of snapshot.attestations) {
         const id = recordIdOf(attestation)
@@ -387,7 +425,7 @@ export class ProcessNetwork extends EventEmitter<NetworkEvents> implements SimNe
 
   private deadAgentError (): SimulationError | undefined {
     const dead = this.agents.find(agent => !agent.running)
-    return dead == null ? undefined : new SimulationError(`the agent of cell ${dead.identity.index} exited during the run (code ${dead.child.exitCode ?? dead.child.signalCode})`)
+    return dead == null ? undefined : new SimulationError(`the agent of cell ${dead.identity.index} exited during the run (code ${dead.child.exitCode ?? dead.child.signalCode}): ${dead.stderr()}`)
   }
 }
 

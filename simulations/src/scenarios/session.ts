@@ -46,11 +46,12 @@ export function mark (session: Session): void {
 export async function closeSession (session: Session, result: Omit<ScenarioResult, 'label' | 'mode' | 'options' | 'startedAt' | 'durationMs' | 'networkTimeMs'> & { checks: Check[] }): Promise<ScenarioResult> {
   const { network, context } = session
   const resources = resourceMetrics(network, session.resources)
+  const modeMetrics = network.modeMetrics?.() ?? {}
   const networkTimeMs = network.now() - session.t0
   await network.stop()
   return {
     ...result,
-    metrics: { ...result.metrics, ...resources },
+    metrics: { ...result.metrics, ...resources, ...modeMetrics },
     mode: context.options.mode,
     label: modeLabel(context.options.mode),
     options: context.options,

@@ -12,6 +12,11 @@ import { revocation } from '../../src/scenarios/revocation.ts'
 import { testContext } from '../fixtures/options.ts'
 
 const CELLS = 6
+// Set-up replays the start state through gossip; a record published before
+// its receiver's subscription was seen arrives only by the periodic sync,
+// so a short sync interval bounds set-up (the scenarios' records are
+// published long after the connections, by gossip).
+const SYNC_INTERVAL = 2_000
 
 describe('scenarios in processes mode (6 agent processes)', function () {
   // Each run starts 6 agents (about a second of CPU each) on a shared machine.
@@ -22,7 +27,7 @@ describe('scenarios in processes mode (6 agent processes)', function () {
   })
 
   it('delivers every attestation to every interested cell and converges views and meshes', async () => {
-    const result = await propagation.run(testContext({ mode: 'processes', scenario: 'propagation', cells: CELLS }))
+    const result = await propagation.run(testContext({ mode: 'processes', scenario: 'propagation', cells: CELLS, syncInterval: SYNC_INTERVAL }))
     assert.equal(result.mode, 'processes')
     assert.match(result.label, /real agent processes over loopback TCP.*--latency\/--jitter not applied/)
     assert.equal(result.metrics.deliveryRatio, 1)
@@ -34,7 +39,7 @@ describe('scenarios in processes mode (6 agent processes)', function () {
   })
 
   it('removes the revoked cell from every view and every mesh', async () => {
-    const result = await revocation.run(testContext({ mode: 'processes', scenario: 'revocation', cells: CELLS }))
+    const result = await revocation.run(testContext({ mode: 'processes', scenario: 'revocation', cells: CELLS, syncInterval: SYNC_INTERVAL }))
     assert.ok(Number(result.metrics.revokers) >= 1)
     assert.ok(Number(result.metrics.cellsTrustingBefore) >= CELLS / 2)
     assert.equal(result.metrics.droppedShare, 1)
