@@ -30,10 +30,17 @@ export const SYNC_TIMEOUT = 30_000
  * widening (each round can add one hop; attestations reach 4 hops at most).
  */
 export const SYNC_MAX_ROUNDS = 5
-/** When the horizon gains issuers this cell holds nothing of: sync with this many peers... */
+/**
+ * When the horizon gains issuers this cell holds nothing of: sync with up
+ * to this many of those issuers that are connected, plus CATCH_UP_PEERS
+ * other peers...
+ */
+export const CATCH_UP_MAX_ISSUERS = 8
 export const CATCH_UP_PEERS = 2
-/** ...this many ms later (one sync for a burst of changes). */
+/** ...this many ms later (one sync for a burst of changes), doubling on each retry... */
 export const CATCH_UP_DELAY = 100
+/** ...for at most this many attempts while records are still missing. */
+export const CATCH_UP_ATTEMPTS = 5
 /** Directly trusted cells without a connection redialed per periodic sync round. */
 export const REDIAL_PER_ROUND = 4
 /** Periodic sync with one random connected peer. */

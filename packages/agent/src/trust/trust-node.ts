@@ -10,7 +10,7 @@
 import { EventEmitter } from 'node:events'
 import { TrustError, nextSeq, sealRecord } from '@cell/trust'
 import {
-  ATTESTATION_TOPIC, CATCH_UP_DELAY, CATCH_UP_PEERS, DEFAULT_ATTESTATION_LIFETIME, REDIAL_PER_ROUND, DEFAULT_MAX_DEPTH, DIRECT_TRUST_SCORE_BONUS, PEER_RECORD_LIFETIME,
+  ATTESTATION_TOPIC, CATCH_UP_ATTEMPTS, CATCH_UP_DELAY, CATCH_UP_MAX_ISSUERS, CATCH_UP_PEERS, DEFAULT_ATTESTATION_LIFETIME, REDIAL_PER_ROUND, DEFAULT_MAX_DEPTH, DIRECT_TRUST_SCORE_BONUS, PEER_RECORD_LIFETIME,
   PEER_RECORD_TOPIC, SYNC_INTERVAL, SYNC_MAX_ROUNDS, SYNC_PROTOCOL, SYNC_TIMEOUT, TRUST_TOPICS
 } from './constants.ts'
 import { peerRecordKey } from './dht-records.ts'
@@ -67,6 +67,8 @@ export class TrustNode extends EventEmitter<TrustNodeEvents> {
   private syncTimer?: NodeJS.Timeout
   private horizonTimer?: NodeJS.Timeout
   private catchUpTimer?: NodeJS.Timeout
+  /** Issuers that entered the horizon with no records here yet, for the next catch-up */
+  private wanted = new Set<string>()
   private readonly syncing = new Set<string>()
   private started = false
   private lastEnvelope?: Uint8Array
@@ -338,32 +340,49 @@ export class TrustNode extends EventEmitter<TrustNodeEvents> {
     }
     await this.trustedConnections.update(this.directlyTrusted())
     this.updateDirectPeers()
-    if (this.gainedUnknownIssuers(before)) this.scheduleCatchUp()
+    for (const issuer of this.gainedUnknownIssuers(before)) this.wanted.add(issuer)
+    if (this.wanted.size > 0) this.scheduleCatchUp()
   }
 
-  /** Whether the horizon now holds issuers it did not before and the store has nothing of. */
-  private gainedUnknownIssuers (before: ReadonlySet<string>): boolean {
+  /** Issuers the horizon holds now but not before, of which the store has nothing. */
+  private gainedUnknownIssuers (before: ReadonlySet<string>): string[] {
     const held = this.init.store.versionVector()
-    for (const issuer of this.init.store.horizon()) {
-      if (!before.has(issuer) && !held.has(issuer)) return true
-    }
-    return false
+    return [...this.init.store.horizon()].filter(issuer => !before.has(issuer) && !held.has(issuer))
   }
 
   /**
-   * Sync soon with a few connected peers, directly trusted ones first (they
-   * vouch for the new issuers, so they likely hold their records). Sync
-   * sends only what a cell's horizon asks for, so a horizon that widened
-   * by gossip would otherwise wait for the periodic round.
+   * Sync soon with the new issuers themselves where connected (a cell
+   * always holds its own records), then with a few other peers, directly
+   * trusted ones first (they vouch for the new issuers, so they likely
+   * hold their records). Sync sends only what a cell's horizon asks for, so
+   * a horizon that widened by gossip would otherwise wait for the periodic
+   * round. The peers may not have the records yet either (they may be
+   * fetching them at this moment), so what is still missing is asked for
+   * again a few times, further apart each time.
    */
-  private scheduleCatchUp (): void {
+  private scheduleCatchUp (attempt = 0): void {
     if (this.catchUpTimer != null || !this.started) return
     this.catchUpTimer = setTimeout(() => {
       this.catchUpTimer = undefined
-      const direct = this.directlyTrusted()
-      const peers = this.init.libp2p.getPeers().sort((a, b) => Number(direct.has(b.toString())) - Number(direct.has(a.toString())))
-      for (const peer of peers.slice(0, CATCH_UP_PEERS)) void this.syncWith(peer).catch(() => {})
-    }, CATCH_UP_DELAY)
+      void this.catchUp(attempt).catch(err => { this.init.log.debug({ err }, 'catch-up sync failed') })
+    }, CATCH_UP_DELAY * 2 ** attempt)
+  }
+
+  private async catchUp (attempt: number): Promise<void> {
+    const wanted = this.wanted
+    this.wanted = new Set()
+    const direct = this.directlyTrusted()
+    const rank = (peer: PeerId): number => wanted.has(peer.toString()) ? 2 : direct.has(peer.toString()) ? 1 : 0
+    const peers = this.init.libp2p.getPeers().sort((a, b) => rank(b) - rank(a))
+    const issuers = Math.min(peers.filter(peer => wanted.has(peer.toString())).length, CATCH_UP_MAX_ISSUERS)
+    await Promise.allSettled(peers.slice(0, issuers + CATCH_UP_PEERS).map(async peer => this.syncWith(peer)))
+
+    const held = this.init.store.versionVector()
+    const horizon = this.init.store.horizon()
+    for (const issuer of wanted) {
+      if (horizon.has(issuer) && !held.has(issuer)) this.wanted.add(issuer)
+    }
+    if (this.wanted.size > 0 && attempt + 1 < CATCH_UP_ATTEMPTS) this.scheduleCatchUp(attempt + 1)
   }
 
   /** Cells this cell trusts itself (its own attestations or verification), any scope. */
