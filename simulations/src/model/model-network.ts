@@ -8,7 +8,7 @@
  * Time is virtual, so thousands of cells run on one core.
  */
 import { EventEmitter } from 'node:events'
-import { missingFor, summarise } from '@cell/agent'
+import { SYNC_MAX_ROUNDS, missingFor, summarise } from '@cell/agent'
 import { ATTESTATION_LIFETIME, MESH_DEBOUNCE } from '../constants.ts'
 import { CellMesh } from '../core/cell-mesh.ts'
 import { openCellDatabase } from '../core/cell-store.ts'
@@ -301,10 +301,13 @@ export class ModelNetwork extends EventEmitter<NetworkEvents> implements SimNetw
   /**
    * One sync session: vector at t, the responder's vector and records at
    * t+d, the initiator's records at t+2d, as the agent's protocol orders them.
+   * Like the agent, the initiator runs another session while what arrived
+   * widened its horizon (SYNC_MAX_ROUNDS at most).
    */
-  private sync (initiator: number, responder: number): void {
+  private sync (initiator: number, responder: number, round = 0): void {
     const a = this.cells[initiator]
     const b = this.cells[responder]
+    const horizonBefore = a.store.horizon().size
     const vectorA = summarise(a.store)
     this.links.count(initiator, vectorBytes(vectorA))
     this.queue.schedule(this.links.delay(), () => {
@@ -316,11 +319,13 @@ export class ModelNetwork extends EventEmitter<NetworkEvents> implements SimNetw
       this.queue.schedule(this.links.delay(), async () => {
         if (!this.links.up(initiator, responder)) return
         for (const bytes of forA) await a.ingest(bytes)
+        const widened = forA.length > 0 && a.store.horizon().size > horizonBefore
         const forB = missingFor(a.store, summarise(a.store), vectorB)
         for (const bytes of forB) this.links.count(initiator, FRAME_OVERHEAD + bytes.byteLength)
         this.queue.schedule(this.links.delay(), async () => {
           if (!this.links.up(initiator, responder)) return
           for (const bytes of forB) await b.ingest(bytes)
+          if (widened && round + 1 < SYNC_MAX_ROUNDS) this.sync(initiator, responder, round + 1)
         })
       })
     })
