@@ -92,8 +92,12 @@ describe('web of trust between agent processes', function () {
     assert.match(dot.stdout, /^digraph trust \{/)
     assert.ok(dot.stdout.includes(`"${ids.b}" -> "${ids.c}"`))
 
-    const cells = JSON.parse((await a.cli(['cells', '--json'])).stdout) as Array<{ cellId: string, overlay: { ipv6: string } }>
-    assert.ok(cells.some(cell => cell.cellId === ids.c && cell.overlay.ipv6.startsWith('fdab:bf08:7a36:')))
+    // C's peer record follows its trust: A asks for it by a catch-up sync
+    // once C enters A's horizon, which may still be under way here.
+    await waitFor(async () => {
+      const cells = JSON.parse((await a.cli(['cells', '--json'])).stdout) as Array<{ cellId: string, overlay: { ipv6: string } }>
+      return cells.some(cell => cell.cellId === ids.c && cell.overlay.ipv6.startsWith('fdab:bf08:7a36:')) || undefined
+    }, { timeout: 5_000, what: 'A to list C with its overlay address' })
 
     const code = (await c.cli(['trust', 'fingerprint'])).stdout.trim()
     assert.match(code, /^[0-9a-f]{4}(-[0-9a-f]{4}){4}$/)
