@@ -344,10 +344,13 @@ export class TrustNode extends EventEmitter<TrustNodeEvents> {
     if (this.wanted.size > 0) this.scheduleCatchUp()
   }
 
-  /** Issuers the horizon holds now but not before, of which the store has nothing. */
+  /**
+   * Issuers the horizon holds now but not before and whose peer record is
+   * missing. Some of their records may be here already (promoted from the
+   * quarantine), so holding any record does not mean holding all.
+   */
   private gainedUnknownIssuers (before: ReadonlySet<string>): string[] {
-    const held = this.init.store.versionVector()
-    return [...this.init.store.horizon()].filter(issuer => !before.has(issuer) && !held.has(issuer))
+    return [...this.init.store.horizon()].filter(issuer => !before.has(issuer) && this.init.store.peerRecord(issuer) == null)
   }
 
   /**
@@ -377,10 +380,9 @@ export class TrustNode extends EventEmitter<TrustNodeEvents> {
     const issuers = Math.min(peers.filter(peer => wanted.has(peer.toString())).length, CATCH_UP_MAX_ISSUERS)
     await Promise.allSettled(peers.slice(0, issuers + CATCH_UP_PEERS).map(async peer => this.syncWith(peer)))
 
-    const held = this.init.store.versionVector()
     const horizon = this.init.store.horizon()
     for (const issuer of wanted) {
-      if (horizon.has(issuer) && !held.has(issuer)) this.wanted.add(issuer)
+      if (horizon.has(issuer) && this.init.store.peerRecord(issuer) == null) this.wanted.add(issuer)
     }
     if (this.wanted.size > 0 && attempt + 1 < CATCH_UP_ATTEMPTS) this.scheduleCatchUp(attempt + 1)
   }
