@@ -4,6 +4,7 @@
  * full knowledge implies, traffic and resources.
  */
 import { TrustEngine } from '@cell/trust'
+import { CONVERGENCE_TIMEOUT } from '../constants.ts'
 import { distribution } from '../metrics/stats.ts'
 import type { Traffic } from '../core/links.ts'
 import type { Resources, SimNetwork } from '../core/network.ts'
@@ -99,6 +100,16 @@ export function meshAgreement (network: SimNetwork, cells: number[]): number {
     if (actual.size === expected.size && [...expected].every(id => actual.has(id))) agree++
   }
   return cells.length === 0 ? 1 : agree / cells.length
+}
+
+/**
+ * Mesh agreement once the meshes have had time to follow the views (up to
+ * CONVERGENCE_TIMEOUT): reconcilers are debounced, and in processes mode
+ * views and mesh peers are polled at different moments.
+ */
+export async function settledMeshAgreement (network: SimNetwork, cells: number[]): Promise<number> {
+  const settled = await network.waitFor(() => meshAgreement(network, cells) === 1, CONVERGENCE_TIMEOUT)
+  return settled ? 1 : meshAgreement(network, cells)
 }
 
 /** (time, share done) points from per-cell completion times. */

@@ -4,7 +4,7 @@
  * AND in its WireGuard peers.
  */
 import { CONVERGENCE_TIMEOUT } from '../constants.ts'
-import { convergenceCurve, deliveryReport, interestedIn, latencyMetrics, meshAgreement, range, round, trafficSince, viewAgreement } from './measure.ts'
+import { convergenceCurve, deliveryReport, interestedIn, latencyMetrics, range, round, settledMeshAgreement, trafficSince, viewAgreement } from './measure.ts'
 import { check, closeSession, mark, openSession } from './session.ts'
 import type { Followed } from './measure.ts'
 import type { Scenario, ScenarioResult } from './types.ts'
@@ -50,7 +50,7 @@ export const revocation: Scenario = {
     const at99 = sorted[Math.max(0, Math.ceil(0.99 * trusting.length) - 1)] ?? Number.NaN
     const delivery = deliveryReport(network, records)
     const traffic = trafficSince(network, session.traffic)
-    const meshOk = meshAgreement(network, cells)
+    const mesh = await settledMeshAgreement(network, cells)
 
     return closeSession(session, {
       scenario: 'revocation',
@@ -65,7 +65,7 @@ export const revocation: Scenario = {
         ...latencyMetrics('revocationDelivery', delivery.latencies),
         bytesPerCell: Math.round(traffic.bytes / identities.length),
         viewAgreement: round(viewAgreement(network, cells, network.clock()), 4),
-        meshAgreement: round(meshOk, 4)
+        meshAgreement: round(mesh, 4)
       },
       latencies: delivery.latencies,
       convergence: convergenceCurve(times, trusting.length),
