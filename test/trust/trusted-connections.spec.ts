@@ -12,6 +12,9 @@ import { createTestNode } from '../fixtures/libp2p-node.ts'
 import { waitFor } from '../fixtures/wait.ts'
 import type { CellLibp2p } from '../../packages/agent/src/p2p/libp2p-node.ts'
 
+/** Gossipsub's direct peers; the set is not on its exported interface. */
+const gossipDirect = (node: CellLibp2p): Set<string> => (node.services.pubsub as unknown as { direct: Set<string> }).direct
+
 describe('trust/trusted-connections', function () {
   this.timeout(30_000)
   let a: CellLibp2p
@@ -33,12 +36,14 @@ describe('trust/trusted-connections', function () {
     const trusted = new TrustedConnections(a, pino({ level: 'silent' }))
     await trusted.update(new Set([b.peerId.toString()]))
     assert.ok((await a.peerStore.get(b.peerId)).tags.has(TRUSTED_TAG))
+    assert.ok(gossipDirect(a).has(b.peerId.toString()), 'b is a gossipsub direct peer of a')
 
     await a.hangUp(b.peerId)
     await waitFor(() => a.getConnections(b.peerId).length > 0, { timeout: 10_000 })
 
     await trusted.update(new Set())
     assert.equal((await a.peerStore.get(b.peerId)).tags.has(TRUSTED_TAG), false)
+    assert.equal(gossipDirect(a).has(b.peerId.toString()), false)
     await a.hangUp(b.peerId)
     await sleep(2000)
     assert.equal(a.getConnections(b.peerId).length, 0)

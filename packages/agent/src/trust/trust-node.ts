@@ -10,13 +10,14 @@
 import { EventEmitter } from 'node:events'
 import { TrustError, nextSeq, sealRecord } from '@cell/trust'
 import {
-  ATTESTATION_TOPIC, CATCH_UP_ATTEMPTS, CATCH_UP_DELAY, CATCH_UP_MAX_ISSUERS, CATCH_UP_PEERS, DEFAULT_ATTESTATION_LIFETIME, REDIAL_PER_ROUND, DEFAULT_MAX_DEPTH, DIRECT_TRUST_SCORE_BONUS, PEER_RECORD_LIFETIME,
+  ATTESTATION_TOPIC, DEFAULT_ATTESTATION_LIFETIME, REDIAL_PER_ROUND, DEFAULT_MAX_DEPTH, DIRECT_TRUST_SCORE_BONUS, PEER_RECORD_LIFETIME,
   PEER_RECORD_TOPIC, SYNC_INTERVAL, SYNC_MAX_ROUNDS, SYNC_PROTOCOL, SYNC_TIMEOUT, TRUST_TOPICS
 } from './constants.ts'
 import { peerRecordKey } from './dht-records.ts'
 import { GossipValidator } from './gossip-validator.ts'
 import { syncAsInitiator, syncAsResponder } from './sync-protocol.ts'
 import { TrustedConnections } from './trusted-connections.ts'
+import { CatchUpSync } from './catch-up-sync.ts'
 import type { SyncResult } from './sync-protocol.ts'
 import type { VerifiedSet } from './verified-set.ts'
 import type { CellLibp2p } from '../p2p/libp2p-node.ts'
@@ -66,15 +67,13 @@ export class TrustNode extends EventEmitter<TrustNodeEvents> {
   private readonly validator: GossipValidator
   private syncTimer?: NodeJS.Timeout
   private horizonTimer?: NodeJS.Timeout
-  private catchUpTimer?: NodeJS.Timeout
-  /** Issuers that entered the horizon with no records here yet, for the next catch-up */
-  private wanted = new Set<string>()
   private readonly syncing = new Set<string>()
   private started = false
   private lastEnvelope?: Uint8Array
   private dhtPublished = false
   private dhtPutRunning = false
   private readonly trustedConnections: TrustedConnections
+  private readonly catchUp: CatchUpSync
   private readonly onConnect = (event: CustomEvent<PeerId>): void => {
     // Only the side with the lower id initiates, so one connection costs
     // one sync session rather than two.
@@ -89,6 +88,9 @@ export class TrustNode extends EventEmitter<TrustNodeEvents> {
     this.now = init.now ?? Date.now
     this.selfId = init.libp2p.peerId.toString()
     this.trustedConnections = new TrustedConnections(init.libp2p, init.log)
+    this.catchUp = new CatchUpSync({
+      libp2p: init.libp2p, store: init.store, log: init.log, directlyTrusted: () => this.directlyTrusted(), syncWith: async peer => this.syncWith(peer)
+    })
     this.validator = new GossipValidator({ store: init.store, log: init.log, now: this.now, onAccepted: record => { this.apply(record) } })
   }
 
@@ -143,7 +145,7 @@ export class TrustNode extends EventEmitter<TrustNodeEvents> {
     this.started = false
     clearInterval(this.syncTimer)
     clearTimeout(this.horizonTimer)
-    clearTimeout(this.catchUpTimer)
+    this.catchUp.stop()
     const { libp2p } = this.init
     libp2p.removeEventListener('peer:connect', this.onConnect)
     for (const topic of TRUST_TOPICS) {
@@ -339,72 +341,13 @@ export class TrustNode extends EventEmitter<TrustNodeEvents> {
       this.apply(record)
     }
     await this.trustedConnections.update(this.directlyTrusted())
-    this.updateDirectPeers()
-    for (const issuer of this.gainedUnknownIssuers(before)) this.wanted.add(issuer)
-    if (this.wanted.size > 0) this.scheduleCatchUp()
+    this.catchUp.horizonChanged(before)
   }
 
-  /**
-   * Issuers the horizon holds now but not before and whose peer record is
-   * missing. Some of their records may be here already (promoted from the
-   * quarantine), so holding any record does not mean holding all.
-   */
-  private gainedUnknownIssuers (before: ReadonlySet<string>): string[] {
-    return [...this.init.store.horizon()].filter(issuer => !before.has(issuer) && this.init.store.peerRecord(issuer) == null)
-  }
-
-  /**
-   * Sync soon with the new issuers themselves where connected (a cell
-   * always holds its own records), then with a few other peers, directly
-   * trusted ones first (they vouch for the new issuers, so they likely
-   * hold their records). Sync sends only what a cell's horizon asks for, so
-   * a horizon that widened by gossip would otherwise wait for the periodic
-   * round. The peers may not have the records yet either (they may be
-   * fetching them at this moment), so what is still missing is asked for
-   * again a few times, further apart each time.
-   */
-  private scheduleCatchUp (attempt = 0): void {
-    if (this.catchUpTimer != null || !this.started) return
-    this.catchUpTimer = setTimeout(() => {
-      this.catchUpTimer = undefined
-      void this.catchUp(attempt).catch(err => { this.init.log.debug({ err }, 'catch-up sync failed') })
-    }, CATCH_UP_DELAY * 2 ** attempt)
-  }
-
-  private async catchUp (attempt: number): Promise<void> {
-    const wanted = this.wanted
-    this.wanted = new Set()
-    const direct = this.directlyTrusted()
-    const rank = (peer: PeerId): number => wanted.has(peer.toString()) ? 2 : direct.has(peer.toString()) ? 1 : 0
-    const peers = this.init.libp2p.getPeers().sort((a, b) => rank(b) - rank(a))
-    const issuers = Math.min(peers.filter(peer => wanted.has(peer.toString())).length, CATCH_UP_MAX_ISSUERS)
-    await Promise.allSettled(peers.slice(0, issuers + CATCH_UP_PEERS).map(async peer => this.syncWith(peer)))
-
-    const horizon = this.init.store.horizon()
-    for (const issuer of wanted) {
-      if (horizon.has(issuer) && this.init.store.peerRecord(issuer) == null) this.wanted.add(issuer)
-    }
-    if (this.wanted.size > 0 && attempt + 1 < CATCH_UP_ATTEMPTS) this.scheduleCatchUp(attempt + 1)
-  }
-
-  /** Cells this cell trusts itself (its own attestations or verification), any scope. */
+  /** Cells this cell trusts itself (its own attestations or verification), in the mesh scope. */
   private directlyTrusted (): Set<string> {
     const view = this.init.engine.view('mesh', this.now())
     return new Set([...view.entries.values()].filter(entry => entry.source !== 'indirect').map(entry => entry.cellId))
-  }
-
-  /** Keep directly trusted cells as gossipsub direct peers. */
-  private updateDirectPeers (): void {
-    const direct = (this.init.libp2p.services.pubsub as unknown as { direct?: Set<string> }).direct
-    if (direct == null) return
-    const view = this.init.engine.view('mesh', this.now())
-    for (const entry of view.entries.values()) {
-      if (entry.source === 'direct' || entry.source === 'verified') direct.add(entry.cellId)
-    }
-    for (const id of [...direct]) {
-      const entry = view.get(id)
-      if (entry == null || entry.source === 'indirect') direct.delete(id)
-    }
   }
 
   private nextOwnSeq (now: number): number {

@@ -5,7 +5,8 @@
  *
  * libp2p redials peers that carry a tag starting with `keep-alive` when
  * they disconnect (a few attempts with backoff), and its connection
- * manager prunes tagged peers last. This module keeps such a tag on
+ * manager prunes tagged peers last. This module keeps such a tag, and
+ * gossipsub direct peering (every message, no mesh negotiation), on
  * exactly the directly trusted cells. libp2p gives up (and drops the tag)
  * after a few failed redials, so `redialMissing` runs periodically too.
  */
@@ -31,8 +32,10 @@ export class TrustedConnections {
     this.log = log
   }
 
-  /** Tag the cells in `trusted`, untag the ones no longer in it. */
+  /** Tag and direct-peer the cells in `trusted`; untag and drop the ones no longer in it. */
   async update (trusted: Set<string>): Promise<void> {
+    this.updateGossipDirectPeers(trusted)
+
     const self = this.libp2p.peerId.toString()
     const added = [...trusted].filter(id => id !== self && !this.tagged.has(id))
     const removed = [...this.tagged].filter(id => !trusted.has(id))
@@ -60,6 +63,16 @@ export class TrustedConnections {
         this.log.debug({ err, peer: id }, 'trusted cell %s unreachable: %s', id, (err as Error).message)
       })
     }))
+  }
+
+  private updateGossipDirectPeers (trusted: Set<string>): void {
+    // `direct` is on the gossipsub class, not on its exported interface.
+    const direct = (this.libp2p.services.pubsub as unknown as { direct?: Set<string> }).direct
+    if (direct == null) return
+    for (const id of trusted) direct.add(id)
+    for (const id of [...direct]) {
+      if (!trusted.has(id)) direct.delete(id)
+    }
   }
 
   private async setTag (id: string, tag: { value: number } | undefined): Promise<void> {

@@ -1,0 +1,86 @@
+/**
+ * Catch-up sync: when this cell's horizon gains issuers it lacks records
+ * of, fetch them now instead of at the next periodic sync round.
+ *
+ * Sync sends only what a cell's horizon asks for, so a horizon widened by
+ * gossip (a trusted cell vouching for a new one) would otherwise wait up
+ * to a round for the new issuers' peer records. It syncs first with the
+ * new issuers themselves where connected (a cell always holds its own
+ * records), then with a few other peers, directly trusted ones first (they
+ * vouch for the new issuers, so they likely hold their records). Those
+ * peers may be fetching the records at this very moment, so what is still
+ * missing is asked for again a few times, further apart each time.
+ */
+import { CATCH_UP_ATTEMPTS, CATCH_UP_DELAY, CATCH_UP_MAX_ISSUERS, CATCH_UP_PEERS } from './constants.ts'
+import type { CellLibp2p } from '../p2p/libp2p-node.ts'
+import type { TrustStore } from '@cell/trust'
+import type { PeerId } from '@libp2p/interface'
+import type { Logger } from 'pino'
+
+export interface CatchUpSyncInit {
+  libp2p: CellLibp2p
+  store: TrustStore
+  log: Logger
+  /** Cells this cell trusts itself */
+  directlyTrusted(): Set<string>
+  /** One sync (with its repeat rounds) with a connected peer */
+  syncWith(peer: PeerId): Promise<unknown>
+}
+
+export class CatchUpSync {
+  private readonly init: CatchUpSyncInit
+  private timer?: NodeJS.Timeout
+  /** Issuers that entered the horizon without their peer record, for the next attempt */
+  private wanted = new Set<string>()
+  private stopped = false
+
+  constructor (init: CatchUpSyncInit) {
+    this.init = init
+  }
+
+  /** The store's horizon changed from `before`: schedule a catch-up for what is missing. */
+  horizonChanged (before: ReadonlySet<string>): void {
+    for (const issuer of this.init.store.horizon()) {
+      if (!before.has(issuer) && this.lacks(issuer)) this.wanted.add(issuer)
+    }
+    if (this.wanted.size > 0) this.schedule(0)
+  }
+
+  stop (): void {
+    this.stopped = true
+    clearTimeout(this.timer)
+  }
+
+  /**
+   * Whether the issuer's peer record is missing. Some of its records may be
+   * here already (promoted from the quarantine), so holding any record
+   * does not mean holding all.
+   */
+  private lacks (issuer: string): boolean {
+    return this.init.store.horizon().has(issuer) && this.init.store.peerRecord(issuer) == null
+  }
+
+  private schedule (attempt: number): void {
+    if (this.timer != null || this.stopped) return
+    this.timer = setTimeout(() => {
+      this.timer = undefined
+      void this.run(attempt).catch(err => { this.init.log.debug({ err }, 'catch-up sync failed') })
+    }, CATCH_UP_DELAY * 2 ** attempt)
+  }
+
+  private async run (attempt: number): Promise<void> {
+    const wanted = this.wanted
+    this.wanted = new Set()
+
+    const direct = this.init.directlyTrusted()
+    const rank = (peer: PeerId): number => wanted.has(peer.toString()) ? 2 : direct.has(peer.toString()) ? 1 : 0
+    const peers = this.init.libp2p.getPeers().sort((a, b) => rank(b) - rank(a))
+    const issuers = Math.min(peers.filter(peer => wanted.has(peer.toString())).length, CATCH_UP_MAX_ISSUERS)
+    await Promise.allSettled(peers.slice(0, issuers + CATCH_UP_PEERS).map(async peer => this.init.syncWith(peer)))
+
+    for (const issuer of wanted) {
+      if (this.lacks(issuer)) this.wanted.add(issuer)
+    }
+    if (this.wanted.size > 0 && attempt + 1 < CATCH_UP_ATTEMPTS) this.schedule(attempt + 1)
+  }
+}
