@@ -15,21 +15,19 @@
  */
 import { EventEmitter } from 'node:events'
 import { setTimeout as sleep } from 'node:timers/promises'
-import { TrustEngine } from '@cell/trust'
-import PQueue from 'p-queue'
-import { fullKnowledgeHorizon } from '../core/initial-state.ts'
 import { SimulationError } from '../errors.ts'
 import { DeliveryTracker } from '../metrics/delivery.ts'
 import { distribution } from '../metrics/stats.ts'
 import { AgentProcess } from './agent-process.ts'
 import { readSnapshot, recordIdOf } from './cell-snapshot.ts'
 import { ProcessResources } from './process-resources.ts'
+import { runAll } from './run-all.ts'
+import { expectedStart, matchesStart, sameSet } from './start-expectation.ts'
 import { PROCESS_POLL_INTERVAL as POLL_INTERVAL, unsupported } from './support.ts'
 import { ProcessLinks } from './tcp-traffic.ts'
 import type { CellSnapshot } from './cell-snapshot.ts'
 import type { Identity } from '../core/identities.ts'
 import type { AttestInit, CellView, NetworkEvents, Resources, SimNetwork } from '../core/network.ts'
-import type { InitialState } from '../core/initial-state.ts'
 import type { NetworkInit } from '../core/network-init.ts'
 import type { Graph } from '../core/topology.ts'
 import type { VersionVector } from '@cell/agent'
@@ -52,13 +50,6 @@ const GOSSIP_SETTLE = 2_000
 const MAX_FAILED_ROUNDS = 10
 /** How long set-up waits for views and meshes to match the topology's trust, ms. */
 const SETUP_CONVERGENCE_TIMEOUT = 90_000
-
-interface StartExpectation {
-  /** Mesh-scope view */
-  view: Set<string>
-  /** `issuer>subject` of each start attestation the cell keeps */
-  held: string[]
-}
 
 export class ProcessNetwork extends EventEmitter<NetworkEvents> implements SimNetwork {
   readonly mode = 'processes' as const
@@ -298,8 +289,8 @@ export class ProcessNetwork extends EventEmitter<NetworkEvents> implements SimNe
     await this.refreshAll(true)
     this.polling = true
     this.pollLoop = this.poll()
-    const expected = this.expectedStart(init.state)
-    const converged = (): number => expected.filter((start, cell) => this.matches(cell, start)).length
+    const expected = expectedStart(this.identities, init.state, Date.now())
+    const converged = (): number => expected.filter((start, cell) => matchesStart(this.snapshots[cell], start)).length
     const ok = await this.waitFor(() => {
       init.onProgress?.(done + converged(), total)
       return converged() === cells
@@ -341,32 +332,6 @@ export class ProcessNetwork extends EventEmitter<NetworkEvents> implements SimNe
       for (const b of neighbours) if (a < b) edges.push([a, b])
     })
     return edges
-  }
-
-  /**
-   * Per cell, what the start state implies with full knowledge: the mesh
-   * view, and the (issuer, subject) pairs of the attestations it keeps
-   * (those by issuers inside its horizon).
-   */
-  private expectedStart (state: InitialState): StartExpectation[] {
-    const now = Date.now()
-    return this.identities.map(identity => {
-      const engine = new TrustEngine({ selfId: identity.id })
-      for (const attestation of state.attestations) engine.upsert(attestation)
-      const horizon = fullKnowledgeHorizon(identity.id, state)
-      return {
-        view: new Set(engine.view('mesh', now).entries.keys()),
-        held: state.attestations.filter(a => horizon.has(a.issuer)).map(a => `${a.issuer}>${a.subject}`)
-      }
-    })
-  }
-
-  private matches (cell: number, expected: StartExpectation): boolean {
-    const { view, meshPeers, attestations } = this.snapshots[cell]
-    const same = (actual: { size: number, has(id: string): boolean }): boolean => actual.size === expected.view.size && [...expected.view].every(id => actual.has(id))
-    if (!same(view.entries) || !same(meshPeers)) return false
-    const held = new Set(attestations.filter(a => a.level !== 'none').map(a => `${a.issuer}>${a.subject}`))
-    return expected.held.every(pair => held.has(pair))
   }
 
   private async poll (): Promise<void> {
@@ -427,26 +392,4 @@ export class ProcessNetwork extends EventEmitter<NetworkEvents> implements SimNe
     const dead = this.agents.find(agent => !agent.running)
     return dead == null ? undefined : new SimulationError(`the agent of cell ${dead.identity.index} exited during the run (code ${dead.child.exitCode ?? dead.child.signalCode}): ${dead.stderr()}`)
   }
-}
-
-/**
- * Run `tasks`, at most `concurrency` at once. After a failure no further
- * task starts, but those running are waited for, so nothing is still
- * starting when the caller cleans up; then the first failure is thrown.
- */
-async function runAll (concurrency: number, tasks: Array<() => Promise<void>>): Promise<void> {
-  const queue = new PQueue({ concurrency })
-  let failed = false
-  const results = await Promise.allSettled(tasks.map(async task => {
-    await queue.add(async () => {
-      if (failed) return
-      await task().catch(err => { failed = true; throw err })
-    })
-  }))
-  const failure = results.find(result => result.status === 'rejected')
-  if (failure != null) throw failure.reason
-}
-
-function sameSet (a: Set<string>, b: Set<string>): boolean {
-  return a.size === b.size && [...a].every(id => b.has(id))
 }
