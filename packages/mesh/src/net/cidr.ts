@@ -5,6 +5,7 @@
 import { isIP } from 'node:net'
 import { IpNet } from '@chainsafe/netmask'
 import { InvalidArgumentError } from '../errors.ts'
+import { memoize } from './memo.ts'
 
 export type IpFamily = 4 | 6
 
@@ -29,7 +30,9 @@ function bytesToIp (bytes: Uint8Array): string {
 }
 
 /** Canonical text of an IP address, or `null` when it is not one. */
-export function canonicalIp (address: string): string | null {
+export const canonicalIp = memoize(parseCanonicalIp)
+
+function parseCanonicalIp (address: string): string | null {
   const family = isIP(address)
   if (family === 4) {
     return address.split('.').map(Number).join('.')
@@ -56,6 +59,12 @@ export function tryCanonicalCidr (text: string): string | null {
   if (typeof text !== 'string' || text.length > 64) {
     return null
   }
+  return canonicalCidrOf(text)
+}
+
+const canonicalCidrOf = memoize(parseCanonicalCidr)
+
+function parseCanonicalCidr (text: string): string | null {
   const slash = text.indexOf('/')
   const address = slash < 0 ? text : text.slice(0, slash)
   const family = isIP(address)
@@ -105,12 +114,15 @@ export function isDefaultRoute (cidr: string): boolean {
   return cidrLength(cidr) === 0
 }
 
+/** Parsed networks by canonical CIDR text (the same ranges and hosts recur on every computation). */
+const parsedNet = memoize(cidr => new IpNet(cidr))
+
 /** Whether two canonical CIDRs share any address. */
 export function cidrsOverlap (a: string, b: string): boolean {
   if (cidrFamily(a) !== cidrFamily(b)) {
     return false
   }
-  const netA = new IpNet(a)
-  const netB = new IpNet(b)
+  const netA = parsedNet(a)
+  const netB = parsedNet(b)
   return netA.contains(netB.network) || netB.contains(netA.network)
 }
