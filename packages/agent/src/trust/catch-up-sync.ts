@@ -10,6 +10,10 @@
  * vouch for the new issuers, so they likely hold their records). Those
  * peers may be fetching the records at this very moment, so what is still
  * missing is asked for again a few times, further apart each time.
+ *
+ * The sessions run one after another and stop once nothing is missing:
+ * run side by side, every peer sent the same records, and at a few
+ * hundred cells on one host the duplicates cost more than the records.
  */
 import { CATCH_UP_ATTEMPTS, CATCH_UP_DELAY, CATCH_UP_MAX_ISSUERS, CATCH_UP_PEERS } from './constants.ts'
 import type { CellLibp2p } from '../p2p/libp2p-node.ts'
@@ -76,11 +80,21 @@ export class CatchUpSync {
     const rank = (peer: PeerId): number => wanted.has(peer.toString()) ? 2 : direct.has(peer.toString()) ? 1 : 0
     const peers = this.init.libp2p.getPeers().sort((a, b) => rank(b) - rank(a))
     const issuers = Math.min(peers.filter(peer => wanted.has(peer.toString())).length, CATCH_UP_MAX_ISSUERS)
-    await Promise.allSettled(peers.slice(0, issuers + CATCH_UP_PEERS).map(async peer => this.init.syncWith(peer)))
+    for (const peer of peers.slice(0, issuers + CATCH_UP_PEERS)) {
+      if (this.stopped || !this.stillLacking(wanted)) break
+      await this.init.syncWith(peer).catch(() => {})
+    }
 
     for (const issuer of wanted) {
       if (this.lacks(issuer)) this.wanted.add(issuer)
     }
     if (this.wanted.size > 0 && attempt + 1 < CATCH_UP_ATTEMPTS) this.schedule(attempt + 1)
+  }
+
+  private stillLacking (issuers: Set<string>): boolean {
+    for (const issuer of issuers) {
+      if (this.lacks(issuer)) return true
+    }
+    return false
   }
 }

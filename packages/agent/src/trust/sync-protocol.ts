@@ -21,9 +21,15 @@
  * Unlike a Scuttlebutt feed, a store keeps only the latest record per
  * (issuer, subject), and gossip may deliver seq 10 before seq 5, so a
  * highest seq alone does not prove a peer has everything below it. The
- * record count settles that: when the counts below the peer's highest seq
- * disagree, every record of that issuer is offered and duplicates are
- * dropped on arrival.
+ * record count settles that: when the peer holds fewer records than this
+ * cell holds at or below the peer's highest seq, it has a gap there, and
+ * every record of that issuer is offered (duplicates are dropped on
+ * arrival). A peer may hold more: old versions of records this cell holds
+ * newer ones of (a re-issued peer record, a renewed attestation). Counting
+ * those as a gap made every re-issue resend all of the issuer's records.
+ * They can hide a real gap for one session; once the newer versions have
+ * replaced them, the counts differ at the same highest seq and the next
+ * session offers everything.
  */
 import { lpStream } from '@libp2p/utils'
 import { MAX_RECORD_BYTES } from '@cell/trust'
@@ -118,7 +124,7 @@ export function missingFor (store: SyncPeerStore, mine: VersionVector, theirs: V
     if (their == null || (summary.seq === their.seq && summary.count === their.count)) continue
 
     const newer = store.recordsAfter(issuer, their.seq)
-    const complete = summary.count - newer.length === their.count
+    const complete = their.count >= summary.count - newer.length
     const offer = complete ? newer : store.recordsAfter(issuer, -1)
     for (const envelope of offer) {
       out.push(envelope)

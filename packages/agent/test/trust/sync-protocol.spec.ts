@@ -42,12 +42,30 @@ describe('sync protocol: what to send', () => {
     assert.deepEqual(missingFor(mine, summarise(mine), theirs), [])
   })
 
-  it('offers its records of an issuer where the peer is ahead, since it cannot tell which the peer lacks', () => {
-    // Seqs are clock-based, not dense, so a summary of (highest 3, three
-    // records) does not say whether seq 1 is among them; duplicates are
-    // dropped on arrival.
+  it('sends only the newer version when the peer holds an older one of a record it replaced', () => {
+    // alice re-issued the record at seq 2 as seq 9 (a new peer record, say):
+    // this side keeps [5, 9], the peer still [2, 5]. Only seq 9 is missing.
+    const mine = store({ alice: [5, 9] })
+    const theirs = summarise(store({ alice: [2, 5] }))
+    assert.deepEqual(names(missingFor(mine, summarise(mine), theirs)), ['alice#9'])
+  })
+
+  it('finds a gap hidden by an old version one session later, once the counts differ at the same top', () => {
+    // The peer holds old seq 2 (replaced here by 9) and lacks seq 3: the
+    // first session sends 9 only, since the peer's two records look like
+    // this side's two at or below 5.
+    const mine = store({ alice: [3, 5, 9] })
+    assert.deepEqual(names(missingFor(mine, summarise(mine), summarise(store({ alice: [2, 5] })))), ['alice#9'])
+    // Seq 9 replaced seq 2 over there: same top, two records against three.
+    const after = summarise(store({ alice: [5, 9] }))
+    assert.deepEqual(names(missingFor(mine, summarise(mine), after)), ['alice#3', 'alice#5', 'alice#9'])
+  })
+
+  it('sends nothing of an issuer where the peer is ahead and holds at least as many records', () => {
+    // The peer's newer records come the other way in the same session; a
+    // gap below would show in the next one, as above.
     const mine = store({ alice: [1] })
     const theirs = summarise(store({ alice: [1, 2, 3] }))
-    assert.deepEqual(names(missingFor(mine, summarise(mine), theirs)), ['alice#1'])
+    assert.deepEqual(missingFor(mine, summarise(mine), theirs), [])
   })
 })
