@@ -27,11 +27,11 @@ const DIAL_BATCH = 32
 const MESH_FORMATION_TIMEOUT = 5000
 /** Gossipsub's lower mesh degree (D_lo): a cell with this many mesh peers is wired in. */
 const MESH_DEGREE_LOW = 4
-/** Set-up is over when no message crossed a link for this long, ms... */
-const SETTLE_QUIET = 500
-/** ...or after this long at most, plus SETTLE_PER_CELL per cell (the DHT keeps refreshing for a while). */
-const SETTLE_TIMEOUT = 2000
-const SETTLE_PER_CELL = 20
+/** Set-up is over when no cell stored a record for this long, ms... */
+const SETTLE_QUIET = 1000
+/** ...or after this long at most, plus SETTLE_PER_CELL per cell. */
+const SETTLE_TIMEOUT = 10_000
+const SETTLE_PER_CELL = 100
 
 export class Libp2pNetwork extends EventEmitter<NetworkEvents> implements SimNetwork {
   readonly mode = 'libp2p' as const
@@ -43,6 +43,8 @@ export class Libp2pNetwork extends EventEmitter<NetworkEvents> implements SimNet
   private readonly runId: string
   private readonly hub: LinkHub
   private startedAt = Date.now()
+  /** Records stored by any cell so far, tracked or not: what settle() watches */
+  private stored = 0
 
   private constructor (init: NetworkInit) {
     super()
@@ -64,7 +66,10 @@ export class Libp2pNetwork extends EventEmitter<NetworkEvents> implements SimNet
         runId: init.runId,
         syncInterval: init.syncInterval,
         dht: init.dht,
-        onStored: id => { network.tracker.arrived(index, id, network.now()) },
+        onStored: id => {
+          network.stored++
+          network.tracker.arrived(index, id, network.now())
+        },
         onMesh: () => { network.emit('mesh', { cell: index, at: network.now() }) }
       }))
       init.onProgress?.(network.cells.length, init.identities.length)
@@ -249,17 +254,18 @@ export class Libp2pNetwork extends EventEmitter<NetworkEvents> implements SimNet
   }
 
   /**
-   * Start-up traffic (identify, DHT table refresh, sync on every new
-   * connection, re-issued peer records) would skew the first measurement:
-   * wait until no message crossed any link for a while.
+   * Start-up work (every cell re-issues its peer record on start, and sync
+   * runs on every new connection) would compete with the first measurement
+   * for the one event loop: wait until no cell stored a record for a while.
+   * Links never go quiet (gossipsub heartbeats, pings), so the store is
+   * what is watched.
    */
   async settle (): Promise<void> {
     const deadline = Date.now() + SETTLE_TIMEOUT + SETTLE_PER_CELL * this.cells.length
     let last = -1
     let quietSince = Date.now()
     while (Date.now() < deadline) {
-      const messages = this.links.totals().messages
-      if (messages !== last) { last = messages; quietSince = Date.now() }
+      if (this.stored !== last) { last = this.stored; quietSince = Date.now() }
       if (Date.now() - quietSince >= SETTLE_QUIET) return
       await sleep(POLL_INTERVAL * 5)
     }
