@@ -66,9 +66,9 @@ export class Libp2pNetwork extends EventEmitter<NetworkEvents> implements SimNet
         runId: init.runId,
         syncInterval: init.syncInterval,
         dht: init.dht,
-        onStored: id => {
+        onStored: (id, kept) => {
           network.stored++
-          network.tracker.arrived(index, id, network.now())
+          network.tracker.arrived(index, id, network.now(), kept)
         },
         onMesh: () => { network.emit('mesh', { cell: index, at: network.now() }) }
       }))

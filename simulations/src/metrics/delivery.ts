@@ -7,14 +7,25 @@
 export interface TrackedRecord {
   label: string
   publishedAt: number
-  /** Arrival time per cell index */
+  /** Arrival time per cell index, at cells that keep the record */
   arrivals: Map<number, number>
+  /**
+   * Cells the record reached at all: those that keep it and those that
+   * only relay it (the issuer is outside their horizon, so the store
+   * quarantines it). Gossip amplification is counted against these.
+   */
+  reached: Set<number>
+}
+
+interface EarlyRecord {
+  arrivals: Map<number, number>
+  reached: Set<number>
 }
 
 export class DeliveryTracker {
   private readonly records = new Map<string, TrackedRecord>()
   /** Arrivals of records not yet tracked, kept while a publish is in flight */
-  private early = new Map<string, Map<number, number>>()
+  private early = new Map<string, EarlyRecord>()
   private publishing = 0
 
   /**
@@ -32,24 +43,30 @@ export class DeliveryTracker {
 
   track (recordId: string, publishedAt: number, label = recordId.slice(0, 8)): void {
     if (this.records.has(recordId)) return
-    const arrivals = this.early.get(recordId) ?? new Map<number, number>()
+    const early = this.early.get(recordId) ?? { arrivals: new Map<number, number>(), reached: new Set<number>() }
     this.early.delete(recordId)
-    this.records.set(recordId, { label, publishedAt, arrivals })
+    this.records.set(recordId, { label, publishedAt, ...early })
   }
 
-  arrived (cell: number, recordId: string, at: number): void {
-    const record = this.records.get(recordId)
-    if (record != null) {
-      if (!record.arrivals.has(cell)) record.arrivals.set(cell, at)
-    } else if (this.publishing > 0) {
-      const arrivals = this.early.get(recordId) ?? new Map<number, number>()
-      if (!arrivals.has(cell)) arrivals.set(cell, at)
-      this.early.set(recordId, arrivals)
+  /** A cell received a record; `kept` when it stored it in its log, not only in the quarantine. */
+  arrived (cell: number, recordId: string, at: number, kept = true): void {
+    let record: EarlyRecord | undefined = this.records.get(recordId)
+    if (record == null && this.publishing > 0) {
+      record = this.early.get(recordId) ?? { arrivals: new Map<number, number>(), reached: new Set<number>() }
+      this.early.set(recordId, record)
     }
+    if (record == null) return
+    record.reached.add(cell)
+    if (kept && !record.arrivals.has(cell)) record.arrivals.set(cell, at)
   }
 
   holds (cell: number, recordId: string): boolean {
     return this.records.get(recordId)?.arrivals.has(cell) ?? false
+  }
+
+  /** How many cells a record reached, kept or relayed only. */
+  reachedCount (recordId: string): number {
+    return this.records.get(recordId)?.reached.size ?? 0
   }
 
   get (recordId: string): TrackedRecord | undefined {

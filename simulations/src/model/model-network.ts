@@ -74,7 +74,7 @@ export class ModelNetwork extends EventEmitter<NetworkEvents> implements SimNetw
   private async open (init: NetworkInit): Promise<void> {
     for (const identity of this.identities) {
       const index = identity.index
-      const { store } = await openCellDatabase(identity, init.state, id => { this.tracker.arrived(index, id, this.now()) })
+      const { store } = await openCellDatabase(identity, init.state, (id, kept) => { this.tracker.arrived(index, id, this.now(), kept) })
       const cell = new ModelCell({ identity, store, clock: () => this.clock(), onChange: () => { this.changed(index) } })
       this.pending.push({ horizon: false, mesh: false })
       await cell.open()

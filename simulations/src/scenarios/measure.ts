@@ -43,22 +43,26 @@ export interface DeliveryReport {
   deliveries: number
   expected: number
   latencies: number[]
+  /** Receipts by cells other than the issuer, kept or relayed only: the denominator of gossip amplification */
+  receipts: number
 }
 
 /** Delivery to the targets that still keep the issuer's records at the end. */
 export function deliveryReport (network: SimNetwork, records: Followed[]): DeliveryReport {
   let deliveries = 0
   let expected = 0
+  let receipts = 0
   const latencies: number[] = []
   for (const record of records) {
     const { id } = record
+    receipts += Math.max(0, network.tracker.reachedCount(id) - 1)
     const targets = record.targets.filter(cell => network.holds(cell, id) || network.horizon(cell).has(record.issuer))
     expected += targets.length
     const times = network.tracker.latencies(id, targets)
     deliveries += times.length
     latencies.push(...times)
   }
-  return { ratio: expected === 0 ? 1 : deliveries / expected, deliveries, expected, latencies }
+  return { ratio: expected === 0 ? 1 : deliveries / expected, deliveries, expected, latencies, receipts }
 }
 
 /** Latest attestation per (issuer, subject) over the stores of `cells`. */
