@@ -14,6 +14,7 @@ import { CellMesh } from '../core/cell-mesh.ts'
 import { openCellDatabase } from '../core/cell-store.ts'
 import { DeliveryTracker } from '../metrics/delivery.ts'
 import { EventQueue } from './event-queue.ts'
+import { ModelCatchUp } from './model-catch-up.ts'
 import { ModelCell } from './model-cell.ts'
 import type { Topic } from './model-cell.ts'
 import type { Identity } from '../core/identities.ts'
@@ -53,6 +54,7 @@ export class ModelNetwork extends EventEmitter<NetworkEvents> implements SimNetw
   private readonly silent = new Set<number>()
   /** Per cell, rejected gossip messages per sending cell id */
   private readonly rejected: Array<Map<string, number>> = []
+  private readonly catchUp: ModelCatchUp
 
   private constructor (init: NetworkInit) {
     super()
@@ -63,6 +65,14 @@ export class ModelNetwork extends EventEmitter<NetworkEvents> implements SimNetw
     this.syncInterval = init.syncInterval
     this.epoch = init.state.at
     this.links.on('changed', () => { this.onLinksChanged() })
+    this.catchUp = new ModelCatchUp({
+      schedule: (delay, task) => { this.queue.schedule(delay, task) },
+      horizon: cell => this.cells[cell].store.horizon(),
+      hasPeerRecord: (cell, issuer) => this.cells[cell].peerRecord(issuer) != null,
+      linked: cell => [...this.graph[cell]].filter(other => this.links.up(cell, other)).map(index => ({ index, id: this.identities[index].id })),
+      directlyTrusted: cell => new Set([...this.cells[cell].view().entries.values()].filter(entry => entry.source !== 'indirect').map(entry => entry.cellId)),
+      sync: (initiator, responder, done) => { this.sync(initiator, responder, 0, done) }
+    })
   }
 
   static async create (init: NetworkInit): Promise<ModelNetwork> {
@@ -256,7 +266,9 @@ export class ModelNetwork extends EventEmitter<NetworkEvents> implements SimNetw
       pending.horizon = true
       this.queue.schedule(HORIZON_DEBOUNCE, async () => {
         pending.horizon = false
+        const before = new Set(this.cells[index].store.horizon())
         await this.cells[index].updateHorizon()
+        this.catchUp.horizonChanged(index, before)
       })
     }
     if (!pending.mesh) {
@@ -302,30 +314,32 @@ export class ModelNetwork extends EventEmitter<NetworkEvents> implements SimNetw
    * One sync session: vector at t, the responder's vector and records at
    * t+d, the initiator's records at t+2d, as the agent's protocol orders them.
    * Like the agent, the initiator runs another session while what arrived
-   * widened its horizon (SYNC_MAX_ROUNDS at most).
+   * widened its horizon (SYNC_MAX_ROUNDS at most). `done` runs once the
+   * last round ended or the link went down.
    */
-  private sync (initiator: number, responder: number, round = 0): void {
+  private sync (initiator: number, responder: number, round = 0, done: () => void = () => {}): void {
     const a = this.cells[initiator]
     const b = this.cells[responder]
     const horizonBefore = a.store.horizon().size
     const vectorA = summarise(a.store)
     this.links.count(initiator, vectorBytes(vectorA))
     this.queue.schedule(this.links.delay(), () => {
-      if (!this.links.up(initiator, responder)) return
+      if (!this.links.up(initiator, responder)) { done(); return }
       const vectorB = summarise(b.store)
       const forA = missingFor(b.store, vectorB, vectorA)
       this.links.count(responder, vectorBytes(vectorB))
       for (const bytes of forA) this.links.count(responder, FRAME_OVERHEAD + bytes.byteLength)
       this.queue.schedule(this.links.delay(), async () => {
-        if (!this.links.up(initiator, responder)) return
+        if (!this.links.up(initiator, responder)) { done(); return }
         for (const bytes of forA) await a.ingest(bytes)
         const widened = forA.length > 0 && a.store.horizon().size > horizonBefore
         const forB = missingFor(a.store, summarise(a.store), vectorB)
         for (const bytes of forB) this.links.count(initiator, FRAME_OVERHEAD + bytes.byteLength)
         this.queue.schedule(this.links.delay(), async () => {
-          if (!this.links.up(initiator, responder)) return
+          if (!this.links.up(initiator, responder)) { done(); return }
           for (const bytes of forB) await b.ingest(bytes)
-          if (widened && round + 1 < SYNC_MAX_ROUNDS) this.sync(initiator, responder, round + 1)
+          if (widened && round + 1 < SYNC_MAX_ROUNDS) this.sync(initiator, responder, round + 1, done)
+          else done()
         })
       })
     })

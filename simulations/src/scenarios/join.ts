@@ -14,7 +14,7 @@
  */
 import { CONVERGENCE_TIMEOUT } from '../constants.ts'
 import { cellsWithFullRecordSet, throttled } from './convergence.ts'
-import { convergenceCurve, deliveryReport, latencyMetrics, meshAgreement, range, round, trafficSince, viewAgreement } from './measure.ts'
+import { convergenceCurve, deliveryReport, fullKnowledgeView, latencyMetrics, meshAgreement, range, round, trafficSince, viewAgreement } from './measure.ts'
 import { check, closeSession, mark, openSession } from './session.ts'
 import type { Followed } from './measure.ts'
 import type { Scenario, ScenarioResult } from './types.ts'
@@ -88,6 +88,10 @@ export const join: Scenario = {
 
     const rootView = network.view(root)
     const trustedByRoot = cells.filter(c => c !== root && rootView.has(identities[c].id)).length
+    // The metric's capacities (64, 16, 4, 1 by distance) may leave deep
+    // cells of a lopsided invite tree out even with full knowledge.
+    const admitted = [...fullKnowledgeView(network, root, cells, network.clock())].filter(id => id !== identities[root].id)
+    const rootAsMetric = admitted.length === trustedByRoot && admitted.every(id => rootView.has(id))
     const delivery = deliveryReport(network, records)
     const traffic = trafficSince(network, session.traffic)
     const views = viewAgreement(network, cells, network.clock())
@@ -100,6 +104,7 @@ export const join: Scenario = {
         joins: honest - 1,
         trustedByRoot,
         trustedByRootShare: round(rootShare, 4),
+        admittedByMetric: admitted.length,
         ...latencyMetrics('rootTrusts', trustedByRootAfter),
         attestationDeliveryRatio: round(delivery.ratio, 4),
         ...latencyMetrics('delivery', delivery.latencies),
@@ -113,7 +118,7 @@ export const join: Scenario = {
       convergence: convergenceCurve(trustedByRootAfter, honest - 1),
       sybilCurve: [],
       checks: [
-        check('every cell trusted by the root', `${honest - 1}/${honest - 1}`, `${trustedByRoot}/${honest - 1}`, trustedByRoot === honest - 1),
+        check('root trusts every cell the metric admits with full knowledge', `${admitted.length}/${honest - 1}`, `${trustedByRoot}/${honest - 1}`, rootAsMetric),
         check('invite attestations delivered', '100 %', `${round(delivery.ratio * 100, 2)} %`, delivery.ratio === 1),
         check('views, record sets and meshes converge', `within ${CONVERGENCE_TIMEOUT / 1000} s`, converged ? `${round(convergedAfter)} ms after the last join` : 'no', converged)
       ]

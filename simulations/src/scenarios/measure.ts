@@ -8,7 +8,7 @@ import { CONVERGENCE_TIMEOUT } from '../constants.ts'
 import { distribution } from '../metrics/stats.ts'
 import type { Traffic } from '../core/links.ts'
 import type { Resources, SimNetwork } from '../core/network.ts'
-import type { Attestation } from '@cell/trust'
+import type { Attestation, TrustView } from '@cell/trust'
 
 /** Cells (of `cells`) whose trust horizon holds `issuer`: those that keep its records. */
 export function interestedIn (network: SimNetwork, issuer: string, cells: number[]): number[] {
@@ -78,6 +78,20 @@ function unionOfAttestations (network: SimNetwork, cells: number[]): Attestation
   return [...latest.values()]
 }
 
+function referenceView (network: SimNetwork, cell: number, attestations: Attestation[], now: number): TrustView {
+  const engine = new TrustEngine({ selfId: network.identities[cell].id })
+  for (const attestation of attestations) engine.upsert(attestation)
+  return engine.view('mesh', now)
+}
+
+/**
+ * Cell ids `cell` would trust with every attestation any of `among` holds:
+ * the trust metric's own answer, capacity limits included.
+ */
+export function fullKnowledgeView (network: SimNetwork, cell: number, among: number[], now: number): Set<string> {
+  return new Set(referenceView(network, cell, unionOfAttestations(network, among), now).entries.keys())
+}
+
 /**
  * Share of `cells` whose mesh-scope view equals the view computed from every
  * attestation any of `among` holds (what the cell would trust with full knowledge).
@@ -86,9 +100,7 @@ export function viewAgreement (network: SimNetwork, cells: number[], now: number
   const union = unionOfAttestations(network, among)
   let agree = 0
   for (const cell of cells) {
-    const engine = new TrustEngine({ selfId: network.identities[cell].id })
-    for (const attestation of union) engine.upsert(attestation)
-    const reference = engine.view('mesh', now)
+    const reference = referenceView(network, cell, union, now)
     const actual = network.view(cell)
     if (reference.entries.size === actual.entries.size && [...reference.entries.keys()].every(id => actual.has(id))) agree++
   }

@@ -14,6 +14,9 @@
  * The sessions run one after another and stop once nothing is missing:
  * run side by side, every peer sent the same records, and at a few
  * hundred cells on one host the duplicates cost more than the records.
+ * A retry prefers peers not asked yet in this catch-up, directly trusted
+ * ones still first (they keep the same issuers): asking the same two
+ * every time left a cell without a record its other neighbours held.
  */
 import { CATCH_UP_ATTEMPTS, CATCH_UP_DELAY, CATCH_UP_MAX_ISSUERS, CATCH_UP_PEERS } from './constants.ts'
 import type { CellLibp2p } from '../p2p/libp2p-node.ts'
@@ -36,6 +39,8 @@ export class CatchUpSync {
   private timer?: NodeJS.Timeout
   /** Issuers that entered the horizon without their peer record, for the next attempt */
   private wanted = new Set<string>()
+  /** Peers synced with since this catch-up began */
+  private readonly asked = new Set<string>()
   private stopped = false
 
   constructor (init: CatchUpSyncInit) {
@@ -76,19 +81,34 @@ export class CatchUpSync {
     const wanted = this.wanted
     this.wanted = new Set()
 
-    const direct = this.init.directlyTrusted()
-    const rank = (peer: PeerId): number => wanted.has(peer.toString()) ? 2 : direct.has(peer.toString()) ? 1 : 0
-    const peers = this.init.libp2p.getPeers().sort((a, b) => rank(b) - rank(a))
-    const issuers = Math.min(peers.filter(peer => wanted.has(peer.toString())).length, CATCH_UP_MAX_ISSUERS)
-    for (const peer of peers.slice(0, issuers + CATCH_UP_PEERS)) {
+    for (const peer of this.peersToAsk(wanted)) {
       if (this.stopped || !this.stillLacking(wanted)) break
+      this.asked.add(peer.toString())
       await this.init.syncWith(peer).catch(() => {})
     }
 
     for (const issuer of wanted) {
       if (this.lacks(issuer)) this.wanted.add(issuer)
     }
-    if (this.wanted.size > 0 && attempt + 1 < CATCH_UP_ATTEMPTS) this.schedule(attempt + 1)
+    if (this.wanted.size > 0 && attempt + 1 < CATCH_UP_ATTEMPTS) {
+      this.schedule(attempt + 1)
+    } else {
+      this.asked.clear()
+    }
+  }
+
+  /**
+   * Connected wanted issuers (up to CATCH_UP_MAX_ISSUERS), then
+   * CATCH_UP_PEERS others: directly trusted ones first, and within each
+   * kind those not asked yet in this catch-up.
+   */
+  private peersToAsk (wanted: Set<string>): PeerId[] {
+    const direct = this.init.directlyTrusted()
+    const rank = (peer: string): number => (direct.has(peer) ? 2 : 0) + (this.asked.has(peer) ? 0 : 1)
+    const peers = this.init.libp2p.getPeers()
+    const issuers = peers.filter(peer => wanted.has(peer.toString())).slice(0, CATCH_UP_MAX_ISSUERS)
+    const others = peers.filter(peer => !wanted.has(peer.toString())).sort((a, b) => rank(b.toString()) - rank(a.toString()))
+    return [...issuers, ...others.slice(0, CATCH_UP_PEERS)]
   }
 
   private stillLacking (issuers: Set<string>): boolean {

@@ -39,8 +39,12 @@ export const CATCH_UP_MAX_ISSUERS = 8
 export const CATCH_UP_PEERS = 2
 /** ...this many ms later (one sync for a burst of changes), doubling on each retry... */
 export const CATCH_UP_DELAY = 100
-/** ...for at most this many attempts while records are still missing. */
-export const CATCH_UP_ATTEMPTS = 5
+/**
+ * ...for at most this many attempts while records are still missing (the
+ * last about 6 s after the first, 13 s in all): a record that gossip's
+ * relay budget held back travels only by sync, a hop per attempt.
+ */
+export const CATCH_UP_ATTEMPTS = 7
 /** Directly trusted cells without a connection redialed per periodic sync round. */
 export const REDIAL_PER_ROUND = 4
 /** Periodic sync with one random connected peer. */

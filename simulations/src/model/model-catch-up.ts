@@ -1,0 +1,106 @@
+/**
+ * The agent's catch-up sync (packages/agent/src/trust/catch-up-sync.ts) in
+ * virtual time: when a cell's horizon gains issuers whose peer record it
+ * lacks, it syncs with those issuers where linked, then with a few other
+ * neighbours (directly trusted ones first), one session after another
+ * until nothing is missing, and tries again later, further apart each time.
+ */
+import { CATCH_UP_ATTEMPTS, CATCH_UP_DELAY, CATCH_UP_MAX_ISSUERS, CATCH_UP_PEERS } from '@cell/agent'
+
+export interface ModelCatchUpInit {
+  /** Run `task` after `delay` virtual ms */
+  schedule(delay: number, task: () => void): void
+  horizon(cell: number): ReadonlySet<string>
+  hasPeerRecord(cell: number, issuer: string): boolean
+  /** Neighbours the cell has a live link to, with their cell ids */
+  linked(cell: number): Array<{ index: number, id: string }>
+  /** Cell ids the cell trusts itself */
+  directlyTrusted(cell: number): Set<string>
+  /** One sync session (with its repeat rounds); `done` runs when it ended either way */
+  sync(initiator: number, responder: number, done: () => void): void
+}
+
+interface CellState {
+  wanted: Set<string>
+  /** Neighbours synced with since this catch-up began */
+  asked: Set<number>
+  scheduled: boolean
+}
+
+export class ModelCatchUp {
+  private readonly init: ModelCatchUpInit
+  private readonly states = new Map<number, CellState>()
+
+  constructor (init: ModelCatchUpInit) {
+    this.init = init
+  }
+
+  /** The cell's horizon was `before` and has just been recomputed. */
+  horizonChanged (cell: number, before: ReadonlySet<string>): void {
+    const state = this.state(cell)
+    for (const issuer of this.init.horizon(cell)) {
+      if (!before.has(issuer) && this.lacks(cell, issuer)) state.wanted.add(issuer)
+    }
+    if (state.wanted.size > 0) this.schedule(cell, 0)
+  }
+
+  private state (cell: number): CellState {
+    let state = this.states.get(cell)
+    if (state == null) {
+      state = { wanted: new Set(), asked: new Set(), scheduled: false }
+      this.states.set(cell, state)
+    }
+    return state
+  }
+
+  private lacks (cell: number, issuer: string): boolean {
+    return this.init.horizon(cell).has(issuer) && !this.init.hasPeerRecord(cell, issuer)
+  }
+
+  private schedule (cell: number, attempt: number): void {
+    const state = this.state(cell)
+    if (state.scheduled) return
+    state.scheduled = true
+    this.init.schedule(CATCH_UP_DELAY * 2 ** attempt, () => {
+      state.scheduled = false
+      this.run(cell, attempt)
+    })
+  }
+
+  private run (cell: number, attempt: number): void {
+    const state = this.state(cell)
+    const wanted = state.wanted
+    state.wanted = new Set()
+
+    const queue = this.peersToAsk(cell, state, wanted)
+
+    const next = (): void => {
+      const peer = queue.shift()
+      if (peer != null && [...wanted].some(issuer => this.lacks(cell, issuer))) {
+        state.asked.add(peer.index)
+        this.init.sync(cell, peer.index, next)
+        return
+      }
+      for (const issuer of wanted) {
+        if (this.lacks(cell, issuer)) state.wanted.add(issuer)
+      }
+      if (state.wanted.size > 0 && attempt + 1 < CATCH_UP_ATTEMPTS) this.schedule(cell, attempt + 1)
+      else state.asked.clear()
+    }
+    next()
+  }
+
+  /**
+   * Linked wanted issuers (up to CATCH_UP_MAX_ISSUERS), then CATCH_UP_PEERS
+   * others: directly trusted ones first (they keep the same issuers), and
+   * within each kind those not asked yet in this catch-up.
+   */
+  private peersToAsk (cell: number, state: CellState, wanted: Set<string>): Array<{ index: number, id: string }> {
+    const direct = this.init.directlyTrusted(cell)
+    const rank = (peer: { index: number, id: string }): number => (direct.has(peer.id) ? 2 : 0) + (state.asked.has(peer.index) ? 0 : 1)
+    const peers = this.init.linked(cell)
+    const issuers = peers.filter(peer => wanted.has(peer.id)).slice(0, CATCH_UP_MAX_ISSUERS)
+    const others = peers.filter(peer => !wanted.has(peer.id)).sort((a, b) => rank(b) - rank(a))
+    return [...issuers, ...others.slice(0, CATCH_UP_PEERS)]
+  }
+}
