@@ -221,6 +221,32 @@ export class Libp2pNetwork extends EventEmitter<NetworkEvents> implements SimNet
     await Promise.all(this.cells.map(async cell => { await cell.stop() }))
   }
 
+  /**
+   * Topology links as gossip sees them: directions (cell → neighbour, link
+   * up) with no connection, and with a connection but no outbound gossipsub
+   * stream. Gossipsub opens that stream once per connection and does not
+   * retry a failed attempt, and without it the cell never sends the
+   * neighbour anything.
+   */
+  modeMetrics (): Record<string, number> {
+    let directions = 0
+    let unconnected = 0
+    let withoutGossipStream = 0
+    this.graph.forEach((neighbours, a) => {
+      for (const b of neighbours) {
+        if (!this.links.up(a, b)) continue
+        directions++
+        const connections = this.cells[a].libp2p.getConnections(this.cells[b].libp2p.peerId)
+        if (connections.length === 0) {
+          unconnected++
+        } else if (!connections.some(c => c.streams.some(st => st.direction === 'outbound' && st.protocol?.startsWith('/meshsub/') === true))) {
+          withoutGossipStream++
+        }
+      }
+    })
+    return { linkDirections: directions, linkDirectionsUnconnected: unconnected, linkDirectionsWithoutGossipStream: withoutGossipStream }
+  }
+
   /** Dial every topology edge whose link is up and that has no connection. */
   private async reconnect (): Promise<void> {
     const dials: Array<() => Promise<void>> = []
