@@ -13,6 +13,10 @@ describe('scenario: propagation (20 cells)', function () {
       assert.equal(result.metrics.viewAgreement, 1)
       assert.equal(result.metrics.meshAgreement, 1)
       assert.ok(result.latencies.length > 0 && result.latencies.every(ms => ms >= 0))
+      // Cells outside the issuer's horizon relay without keeping: reached ⊇ interested.
+      assert.ok(Number(result.metrics.cellsReachedPerRecord) >= Number(result.metrics.interestedCellsPerRecord))
+      const amplification = Number(result.metrics.transmissionsPerDelivery)
+      assert.ok(amplification > 0 && amplification <= 6, `gossip transmissions per cell reached: ${amplification}`)
     })
   }
 })
