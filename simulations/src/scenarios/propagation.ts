@@ -21,6 +21,8 @@ export const propagation: Scenario = {
     mark(session)
 
     const records: Followed[] = []
+    const cpuBefore = network.resources().cpuMs
+    const wallBefore = Date.now()
     context.progress.phase('propagating')
     for (let round = 0; round < ROUNDS; round++) {
       const issuer = random.int(honest)
@@ -34,6 +36,11 @@ export const propagation: Scenario = {
       context.progress.update(round + 1, ROUNDS)
     }
     context.progress.done()
+    // In libp2p mode every cell shares this process's one event loop: when
+    // the process was busy for most of the rounds' wall time, latencies are
+    // set by how much CPU a round costs all cells together, not by links.
+    const cpuPerRound = (network.resources().cpuMs - cpuBefore) / ROUNDS
+    const busyShare = (network.resources().cpuMs - cpuBefore) / Math.max(1, Date.now() - wallBefore)
 
     const traffic = trafficSince(network, session.traffic)
     const delivery = deliveryReport(network, records)
@@ -62,7 +69,8 @@ export const propagation: Scenario = {
         messagesPerDelivery: round(perDelivery, 2),
         bytesPerCell: Math.round(traffic.bytes / identities.length),
         viewAgreement: round(views, 4),
-        meshAgreement: round(mesh, 4)
+        meshAgreement: round(mesh, 4),
+        ...(network.mode === 'libp2p' ? { processCpuMsPerRound: round(cpuPerRound), processBusyShare: round(busyShare, 2) } : {})
       },
       latencies,
       convergence: convergenceCurve(latencies, latencies.length),
