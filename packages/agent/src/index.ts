@@ -38,6 +38,7 @@ export {
   RELAY_BURST, RELAY_MAX_AGE, RELAY_MAX_PEERS, RELAY_PER_SECOND, SCORE_THRESHOLDS, SYNC_MAX_ROUNDS
 } from './trust/constants.ts'
 export { RelayBudget } from './trust/relay-budget.ts'
+export { issuedAt } from './trust/record-times.ts'
 export { createCellLibp2p } from './p2p/libp2p-node.ts'
 export type { CellLibp2p, Libp2pNodeInit } from './p2p/libp2p-node.ts'
 export type { Sublevel } from './storage/database.ts'

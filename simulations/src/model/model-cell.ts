@@ -8,6 +8,7 @@
  * What is missing is libp2p itself: the network delivers bytes directly.
  */
 import { createHash } from 'node:crypto'
+import { RELAY_MAX_AGE, issuedAt } from '@cell/agent'
 import { MAX_RECORD_BYTES, TrustEngine, TrustError, classifyError, nextSeq, sealRecord } from '@cell/trust'
 import { RelayBudget } from './relay-budget.ts'
 import type { Identity } from '../core/identities.ts'
@@ -79,13 +80,20 @@ export class ModelCell {
     }
   }
 
-  /** A record that came by sync: stored if valid, never relayed. */
-  async ingest (bytes: Uint8Array): Promise<void> {
+  /**
+   * A record that came by sync: stored if valid. Returns it when it was
+   * news here and recent, for the network to gossip on as the agent's
+   * SyncedForwarder does.
+   */
+  async ingest (bytes: Uint8Array): Promise<OpenedRecord | undefined> {
     try {
       const result = await this.store.ingest(bytes, { now: this.clock() })
-      if (result.status === 'accepted') this.apply(result.record)
+      if (result.status !== 'accepted') return undefined
+      this.apply(result.record)
+      return this.clock() - issuedAt(result.record) <= RELAY_MAX_AGE ? result.record : undefined
     } catch (err) {
       if (!(err instanceof TrustError)) throw err
+      return undefined
     }
   }
 

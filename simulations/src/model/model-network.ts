@@ -260,6 +260,13 @@ export class ModelNetwork extends EventEmitter<NetworkEvents> implements SimNetw
     if (verdict === 'accept') this.relay(to, from, topic, bytes)
   }
 
+  /** A record from a sync session; news that is recent is gossiped on, as the agent's SyncedForwarder does. */
+  private async ingestSynced (index: number, bytes: Uint8Array): Promise<void> {
+    const record = await this.cells[index].ingest(bytes)
+    if (record == null || !this.cells[index].firstSight(bytes)) return
+    this.relay(index, -1, record.kind === 'peer-record' ? 'peer-records' : 'attestations', bytes)
+  }
+
   private changed (index: number): void {
     const pending = this.pending[index]
     if (!pending.horizon) {
@@ -331,13 +338,13 @@ export class ModelNetwork extends EventEmitter<NetworkEvents> implements SimNetw
       for (const bytes of forA) this.links.count(responder, FRAME_OVERHEAD + bytes.byteLength)
       this.queue.schedule(this.links.delay(), async () => {
         if (!this.links.up(initiator, responder)) { done(); return }
-        for (const bytes of forA) await a.ingest(bytes)
+        for (const bytes of forA) await this.ingestSynced(initiator, bytes)
         const widened = forA.length > 0 && a.store.horizon().size > horizonBefore
         const forB = missingFor(a.store, summarise(a.store), vectorB)
         for (const bytes of forB) this.links.count(initiator, FRAME_OVERHEAD + bytes.byteLength)
         this.queue.schedule(this.links.delay(), async () => {
           if (!this.links.up(initiator, responder)) { done(); return }
-          for (const bytes of forB) await b.ingest(bytes)
+          for (const bytes of forB) await this.ingestSynced(responder, bytes)
           if (widened && round + 1 < SYNC_MAX_ROUNDS) this.sync(initiator, responder, round + 1, done)
           else done()
         })

@@ -3,7 +3,7 @@
  * agent's own budget (`RelayBudget` and the RELAY_* numbers from
  * @cell/agent) on the network's virtual clock, and the agent's age limit.
  */
-import { RELAY_BURST, RELAY_MAX_AGE, RELAY_MAX_PEERS, RELAY_PER_SECOND, RelayBudget as AgentRelayBudget } from '@cell/agent'
+import { RELAY_BURST, RELAY_MAX_AGE, RELAY_MAX_PEERS, RELAY_PER_SECOND, RelayBudget as AgentRelayBudget, issuedAt } from '@cell/agent'
 import type { OpenedRecord } from '@cell/trust'
 
 export class RelayBudget {
@@ -17,10 +17,7 @@ export class RelayBudget {
 
   /** Whether a quarantined record from `peer` may be forwarded; takes budget if so. */
   allows (record: OpenedRecord, peer: string): boolean {
-    const issued = record.kind === 'peer-record'
-      ? record.record.issuedAt
-      : record.kind === 'attestation' ? record.record.notBefore : record.record.effectiveAt
-    if (this.clock() - issued > RELAY_MAX_AGE) return false
+    if (this.clock() - issuedAt(record) > RELAY_MAX_AGE) return false
     return this.budget.take(peer)
   }
 }

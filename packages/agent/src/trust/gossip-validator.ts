@@ -13,6 +13,7 @@
  */
 import { TrustError, classifyError } from '@cell/trust'
 import { MAX_GOSSIP_BYTES, PEER_RECORD_TOPIC, RELAY_BURST, RELAY_MAX_AGE, RELAY_MAX_PEERS, RELAY_PER_SECOND } from './constants.ts'
+import { issuedAt } from './record-times.ts'
 import { RelayBudget } from './relay-budget.ts'
 import type { OpenedRecord, TrustStore } from '@cell/trust'
 import type { Message } from '@libp2p/gossipsub'
@@ -90,10 +91,7 @@ export class GossipValidator {
    * gossip paths) if it is recent and the sender is within its budget.
    */
   private relayVerdict (record: OpenedRecord, from: string): Verdict {
-    const issued = record.kind === 'peer-record'
-      ? record.record.issuedAt
-      : record.kind === 'attestation' ? record.record.notBefore : record.record.effectiveAt
-    if (this.init.now() - issued > RELAY_MAX_AGE || !this.relayBudget.take(from)) return 'ignore'
+    if (this.init.now() - issuedAt(record) > RELAY_MAX_AGE || !this.relayBudget.take(from)) return 'ignore'
     this.counters.relayed++
     return 'accept'
   }

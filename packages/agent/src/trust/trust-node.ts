@@ -18,6 +18,7 @@ import { GossipValidator } from './gossip-validator.ts'
 import { syncAsInitiator, syncAsResponder } from './sync-protocol.ts'
 import { TrustedConnections } from './trusted-connections.ts'
 import { CatchUpSync } from './catch-up-sync.ts'
+import { SyncedForwarder } from './synced-forwarder.ts'
 import type { SyncResult } from './sync-protocol.ts'
 import type { VerifiedSet } from './verified-set.ts'
 import type { CellLibp2p } from '../p2p/libp2p-node.ts'
@@ -74,6 +75,7 @@ export class TrustNode extends EventEmitter<TrustNodeEvents> {
   private dhtPutRunning = false
   private readonly trustedConnections: TrustedConnections
   private readonly catchUp: CatchUpSync
+  private readonly forwarder: SyncedForwarder
   private readonly onConnect = (event: CustomEvent<PeerId>): void => {
     // Only the side with the lower id initiates, so one connection costs
     // one sync session rather than two.
@@ -91,6 +93,7 @@ export class TrustNode extends EventEmitter<TrustNodeEvents> {
     this.catchUp = new CatchUpSync({
       libp2p: init.libp2p, store: init.store, log: init.log, directlyTrusted: () => this.directlyTrusted(), syncWith: async peer => this.syncWith(peer)
     })
+    this.forwarder = new SyncedForwarder({ libp2p: init.libp2p, log: init.log, now: this.now })
     this.validator = new GossipValidator({ store: init.store, log: init.log, now: this.now, onAccepted: record => { this.apply(record) } })
   }
 
@@ -116,7 +119,7 @@ export class TrustNode extends EventEmitter<TrustNodeEvents> {
     await libp2p.handle(SYNC_PROTOCOL, async (stream, connection) => {
       const signal = AbortSignal.timeout(SYNC_TIMEOUT)
       try {
-        const result = await syncAsResponder(stream, store, async envelope => { await this.ingest(envelope) }, signal)
+        const result = await syncAsResponder(stream, store, async envelope => { await this.ingestSynced(envelope) }, signal)
         await this.updateHorizon()
         this.emit('synced', { peer: connection.remotePeer.toString(), ...result })
       } catch (err) {
@@ -258,7 +261,7 @@ export class TrustNode extends EventEmitter<TrustNodeEvents> {
       for (let round = 0; round < SYNC_MAX_ROUNDS; round++) {
         const horizonBefore = this.init.store.horizon().size
         const stream = await this.init.libp2p.dialProtocol(peer, SYNC_PROTOCOL, { signal })
-        const result = await syncAsInitiator(stream, this.init.store, async envelope => { await this.ingest(envelope) }, signal)
+        const result = await syncAsInitiator(stream, this.init.store, async envelope => { await this.ingestSynced(envelope) }, signal)
         await this.updateHorizon()
         for (const field of ['sent', 'received', 'bytesSent', 'bytesReceived'] as const) total[field] += result[field]
         if (result.received === 0 || this.init.store.horizon().size <= horizonBefore) break
@@ -286,6 +289,12 @@ export class TrustNode extends EventEmitter<TrustNodeEvents> {
     }
   }
 
+  /** A record from a sync session: ingested, and gossiped on if it is news here. */
+  private async ingestSynced (envelope: Uint8Array): Promise<void> {
+    const result = await this.ingest(envelope)
+    if (result?.status === 'accepted') this.forwarder.forward(result.record)
+  }
+
   /** Re-read the verified set after the user confirmed a cell. */
   refreshVerified (): void {
     this.init.engine.setVerified(this.init.verified.roots())
@@ -295,7 +304,11 @@ export class TrustNode extends EventEmitter<TrustNodeEvents> {
 
   /** Gossip verdict counts, store counters and engine statistics. */
   stats (): Record<string, unknown> {
-    return { gossip: { ...this.validator.counters }, store: this.init.store.counters(), engine: this.init.engine.stats() }
+    return {
+      gossip: { ...this.validator.counters, forwardedFromSync: this.forwarder.forwarded },
+      store: this.init.store.counters(),
+      engine: this.init.engine.stats()
+    }
   }
 
   /** Gossipsub's score of each connected peer, as this cell sees it. */
