@@ -18,6 +18,7 @@ import { GossipValidator } from './gossip-validator.ts'
 import { syncAsInitiator, syncAsResponder } from './sync-protocol.ts'
 import { TrustedConnections } from './trusted-connections.ts'
 import { CatchUpSync } from './catch-up-sync.ts'
+import { renewalDelay, stillCurrent } from './peer-record-renewal.ts'
 import { SyncedForwarder } from './synced-forwarder.ts'
 import type { SyncResult } from './sync-protocol.ts'
 import type { VerifiedSet } from './verified-set.ts'
@@ -68,6 +69,7 @@ export class TrustNode extends EventEmitter<TrustNodeEvents> {
   private readonly validator: GossipValidator
   private syncTimer?: NodeJS.Timeout
   private horizonTimer?: NodeJS.Timeout
+  private renewalTimer?: NodeJS.Timeout
   private readonly syncing = new Set<string>()
   private started = false
   private lastEnvelope?: Uint8Array
@@ -138,7 +140,7 @@ export class TrustNode extends EventEmitter<TrustNodeEvents> {
       this.syncTimer.unref()
     }
 
-    await this.publishPeerRecord()
+    await this.publishPeerRecord({ unlessCurrent: true })
     for (const peer of libp2p.getPeers()) {
       if (this.selfId < peer.toString()) void this.syncWith(peer).catch(() => {})
     }
@@ -148,6 +150,7 @@ export class TrustNode extends EventEmitter<TrustNodeEvents> {
     this.started = false
     clearInterval(this.syncTimer)
     clearTimeout(this.horizonTimer)
+    clearTimeout(this.renewalTimer)
     this.catchUp.stop()
     const { libp2p } = this.init
     libp2p.removeEventListener('peer:connect', this.onConnect)
@@ -185,23 +188,40 @@ export class TrustNode extends EventEmitter<TrustNodeEvents> {
     return this.attest({ subject, level: 'none', scopes: ['*'], maxDepth: 0 })
   }
 
-  /** Re-issue and spread this cell's peer record (gossip and DHT). */
-  async publishPeerRecord (): Promise<PeerRecord> {
+  /**
+   * Re-issue and spread this cell's peer record (gossip and DHT). With
+   * `unlessCurrent`, a stored record that says the same and has long
+   * enough to live is spread as it is (see peer-record-renewal.ts).
+   */
+  async publishPeerRecord (options: { unlessCurrent?: boolean } = {}): Promise<PeerRecord> {
     const now = this.now()
-    const record: PeerRecord = {
-      ...this.init.peerRecordContent(),
-      cellId: this.selfId,
-      seq: this.nextOwnSeq(now),
-      issuedAt: now,
-      notAfter: now + PEER_RECORD_LIFETIME
+    const content = this.init.peerRecordContent()
+    const current = this.init.store.openedPeerRecord(this.selfId)
+    if (options.unlessCurrent === true && current != null && stillCurrent(current.record, content, now)) {
+      await this.gossip(PEER_RECORD_TOPIC, current.envelope)
+      this.spreadPeerRecord(current.record, current.envelope)
+      return current.record
     }
+
+    const record: PeerRecord = { ...content, cellId: this.selfId, seq: this.nextOwnSeq(now), issuedAt: now, notAfter: now + PEER_RECORD_LIFETIME }
     const envelope = sealRecord(this.init.privateKey, 'peer-record', record)
     await this.publishOwn(PEER_RECORD_TOPIC, envelope)
+    this.spreadPeerRecord(record, envelope)
+    return record
+  }
 
+  /** Put the record in the DHT and schedule its renewal before it expires. */
+  private spreadPeerRecord (record: PeerRecord, envelope: Uint8Array): void {
     this.lastEnvelope = envelope
     this.dhtPublished = false
     this.putPeerRecord()
-    return record
+
+    clearTimeout(this.renewalTimer)
+    this.renewalTimer = setTimeout(() => {
+      if (!this.started) return
+      void this.publishPeerRecord().catch(err => { this.init.log.warn({ err }, 'cannot renew the peer record: %s', (err as Error).message) })
+    }, renewalDelay(record, this.now()))
+    this.renewalTimer.unref()
   }
 
   /**
@@ -370,6 +390,10 @@ export class TrustNode extends EventEmitter<TrustNodeEvents> {
   private async publishOwn (topic: string, envelope: Uint8Array): Promise<void> {
     const result = await this.init.store.ingest(envelope, { now: this.now() })
     if (result.status === 'accepted') this.apply(result.record)
+    await this.gossip(topic, envelope)
+  }
+
+  private async gossip (topic: string, envelope: Uint8Array): Promise<void> {
     try {
       await this.init.libp2p.services.pubsub.publish(topic, envelope)
     } catch (err) {

@@ -346,8 +346,13 @@ export class TrustStore {
   }
 
   peerRecord (cellId: string): PeerRecord | undefined {
+    return this.openedPeerRecord(cellId)?.record
+  }
+
+  /** A cell's stored peer record with its signed envelope. */
+  openedPeerRecord (cellId: string): (OpenedRecord & { kind: 'peer-record' }) | undefined {
     const stored = this.index.slots.get(`peer-record|${cellId}|${cellId}`)
-    return stored?.kind === 'peer-record' ? stored.record : undefined
+    return stored?.kind === 'peer-record' ? stored : undefined
   }
 
   peerRecords (): PeerRecord[] {
