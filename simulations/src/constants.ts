@@ -24,6 +24,13 @@ export const MESH_DEBOUNCE = 25
 
 /** Attestations made by the simulation are valid this long. */
 export const ATTESTATION_LIFETIME = 30 * 24 * 60 * 60 * SECOND
+/**
+ * How long before the run the start state was signed: a network that has
+ * been running a while, whose records are older than the agent's relay age
+ * (10 minutes), so neither gossip relaying nor the forwarding of synced
+ * records treats them as news; records made during the run are.
+ */
+export const START_STATE_AGE = 60 * 60 * SECOND
 
 /** Quarantine of each simulated store (the agent's default). */
 export const QUARANTINE_CAPACITY = 1000

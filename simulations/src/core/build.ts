@@ -3,6 +3,7 @@
  * links, the signed initial state, and the cells in the chosen mode.
  */
 import { randomBytes } from 'node:crypto'
+import { START_STATE_AGE } from '../constants.ts'
 import { ModelNetwork } from '../model/model-network.ts'
 import { Libp2pNetwork } from '../libp2p/libp2p-network.ts'
 import { ProcessNetwork } from '../processes/process-network.ts'
@@ -62,7 +63,7 @@ export async function buildNetwork (options: SimOptions, init: BuildInit = {}): 
 
   const signers = await createIdentities(options.seed, 'sybil', init.signers ?? 0)
   const runId = randomBytes(4).toString('hex')
-  const state = signInitialState(identities, edges, runId, Date.now(), signers)
+  const state = signInitialState(identities, edges, runId, Date.now() - START_STATE_AGE, signers)
   const links = new LinkModel({ cells: identities.length, latency: options.latency, jitter: options.jitter, random: random.fork() })
   for (const cell of init.offline ?? []) links.setOnline(cell, false)
   const networkInit = { identities, graph, links, state, runId, random: random.fork(), syncInterval: options.syncInterval, dht: options.dht, onProgress: init.onProgress }

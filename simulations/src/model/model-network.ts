@@ -9,7 +9,7 @@
  */
 import { EventEmitter } from 'node:events'
 import { SYNC_MAX_ROUNDS, missingFor, summarise } from '@cell/agent'
-import { ATTESTATION_LIFETIME, MESH_DEBOUNCE } from '../constants.ts'
+import { ATTESTATION_LIFETIME, MESH_DEBOUNCE, START_STATE_AGE } from '../constants.ts'
 import { CellMesh } from '../core/cell-mesh.ts'
 import { openCellDatabase } from '../core/cell-store.ts'
 import { DeliveryTracker } from '../metrics/delivery.ts'
@@ -63,7 +63,8 @@ export class ModelNetwork extends EventEmitter<NetworkEvents> implements SimNetw
     this.links = init.links
     this.random = init.random
     this.syncInterval = init.syncInterval
-    this.epoch = init.state.at
+    // The start state was signed START_STATE_AGE before the run began.
+    this.epoch = init.state.at + START_STATE_AGE
     this.links.on('changed', () => { this.onLinksChanged() })
     this.catchUp = new ModelCatchUp({
       schedule: (delay, task) => { this.queue.schedule(delay, task) },

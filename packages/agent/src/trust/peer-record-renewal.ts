@@ -23,7 +23,15 @@ export function stillCurrent (current: PeerRecord | undefined, content: Content,
   return true
 }
 
-/** Milliseconds until `record` is due for a new issue (never negative). */
+/** The longest delay a Node.js timer takes; a longer one fires at once. */
+const MAX_TIMER_DELAY = 2 ** 31 - 1
+
+/**
+ * Milliseconds until `record` should be looked at again: when it is due
+ * for a new issue, or the longest timer Node.js allows, whichever is
+ * sooner (a record from a longer-lived configuration is checked again
+ * then, and kept if still current).
+ */
 export function renewalDelay (record: PeerRecord, now: number): number {
-  return Math.max(0, record.notAfter - PEER_RECORD_REFRESH - now)
+  return Math.min(MAX_TIMER_DELAY, Math.max(0, record.notAfter - PEER_RECORD_REFRESH - now))
 }

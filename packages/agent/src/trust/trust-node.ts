@@ -219,7 +219,7 @@ export class TrustNode extends EventEmitter<TrustNodeEvents> {
     clearTimeout(this.renewalTimer)
     this.renewalTimer = setTimeout(() => {
       if (!this.started) return
-      void this.publishPeerRecord().catch(err => { this.init.log.warn({ err }, 'cannot renew the peer record: %s', (err as Error).message) })
+      void this.publishPeerRecord({ unlessCurrent: true }).catch(err => { this.init.log.warn({ err }, 'cannot renew the peer record: %s', (err as Error).message) })
     }, renewalDelay(record, this.now()))
     this.renewalTimer.unref()
   }

@@ -42,4 +42,9 @@ describe('peer record renewal', () => {
     assert.equal(renewalDelay(record, NOW), PEER_RECORD_LIFETIME - PEER_RECORD_REFRESH)
     assert.equal(renewalDelay(record, record.notAfter), 0)
   })
+
+  it('never asks for a timer longer than Node.js allows (it would fire at once)', () => {
+    const longLived = issued(NOW, { notAfter: NOW + 60 * 24 * 60 * 60 * 1000 })
+    assert.equal(renewalDelay(longLived, NOW), 2 ** 31 - 1)
+  })
 })
