@@ -32,6 +32,8 @@ const SETTLE_QUIET = 1000
 /** ...or after this long at most, plus SETTLE_PER_CELL per cell. */
 const SETTLE_TIMEOUT = 10_000
 const SETTLE_PER_CELL = 100
+/** How long the idle load is sampled after set-up, ms. */
+const IDLE_SAMPLE = 3000
 
 export class Libp2pNetwork extends EventEmitter<NetworkEvents> implements SimNetwork {
   readonly mode = 'libp2p' as const
@@ -45,6 +47,8 @@ export class Libp2pNetwork extends EventEmitter<NetworkEvents> implements SimNet
   private startedAt = Date.now()
   /** Records stored by any cell so far, tracked or not: what settle() watches */
   private stored = 0
+  /** Process CPU per wall ms with the network idle after set-up (1 = one core busy) */
+  private idleCpuShare = 0
 
   private constructor (init: NetworkInit) {
     super()
@@ -86,8 +90,23 @@ export class Libp2pNetwork extends EventEmitter<NetworkEvents> implements SimNet
     await network.reconnect()
     await network.waitFor(() => network.meshesFormed(), MESH_FORMATION_TIMEOUT)
     await network.settle()
+    await network.sampleIdleLoad()
     network.startedAt = Date.now()
     return network
+  }
+
+  /**
+   * The CPU the network costs with nothing to carry (gossipsub heartbeats,
+   * connection-monitor pings, DHT upkeep), as a share of one core: the
+   * floor under everything the run measures, since every cell shares this
+   * process's event loop.
+   */
+  private async sampleIdleLoad (): Promise<void> {
+    const before = process.cpuUsage()
+    const startedAt = Date.now()
+    await sleep(IDLE_SAMPLE)
+    const used = process.cpuUsage(before)
+    this.idleCpuShare = (used.user + used.system) / 1000 / (Date.now() - startedAt)
   }
 
   now (): number {
@@ -244,7 +263,12 @@ export class Libp2pNetwork extends EventEmitter<NetworkEvents> implements SimNet
         }
       }
     })
-    return { linkDirections: directions, linkDirectionsUnconnected: unconnected, linkDirectionsWithoutGossipStream: withoutGossipStream }
+    return {
+      linkDirections: directions,
+      linkDirectionsUnconnected: unconnected,
+      linkDirectionsWithoutGossipStream: withoutGossipStream,
+      idleCpuShare: Math.round(this.idleCpuShare * 100) / 100
+    }
   }
 
   /** Dial every topology edge whose link is up and that has no connection. */
