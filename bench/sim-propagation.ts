@@ -33,6 +33,7 @@ function options (seed: number): SimOptions {
     maxDepth: 2,
     syncInterval: 30_000,
     dht: 'client',
+    transport: 'memory',
     sybils: 0,
     attackEdges: 0,
     attackers: 0,

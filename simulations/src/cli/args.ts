@@ -28,6 +28,9 @@ export const USAGE = `Usage: npm run sim -- --scenario <name> [options]
   --sync-interval 30s    periodic anti-entropy sync per cell (default 30s; 0 = on connect only)
   --dht client|server    libp2p mode: DHT role of the cells (default client: one process
                          cannot carry hundreds of DHT servers' upkeep; see README)
+  --transport memory|tcp libp2p mode: simulated links (default) or loopback TCP, where
+                         --latency/--jitter do not apply and links cannot be cut
+                         (propagation, revocation, sybil and spam only)
   --sybils M             Sybil identities (sybil scenario, default ${DEFAULT_SYBILS})
   --attack-edges K       attack edges (sybil scenario, default ${DEFAULT_ATTACK_EDGES})
   --attackers N          attacker cells (spam, eclipse; default ${DEFAULT_ATTACKERS})
@@ -55,6 +58,7 @@ const schema = z.object({
   'max-depth': count(0, 4),
   'sync-interval': duration,
   dht: z.enum(['client', 'server']),
+  transport: z.enum(['memory', 'tcp']),
   sybils: count(0, 1_000_000),
   'attack-edges': count(0, 1000),
   attackers: count(0, 1000),
@@ -76,6 +80,7 @@ const DEFAULTS = {
   'max-depth': String(DEFAULT_MAX_DEPTH),
   'sync-interval': '30s',
   dht: 'client',
+  transport: 'memory',
   sybils: String(DEFAULT_SYBILS),
   'attack-edges': String(DEFAULT_ATTACK_EDGES),
   attackers: String(DEFAULT_ATTACKERS),
@@ -100,6 +105,7 @@ export function parseOptions (argv: string[]): SimOptions {
         'max-depth': { type: 'string' },
         'sync-interval': { type: 'string' },
         dht: { type: 'string' },
+        transport: { type: 'string' },
         sybils: { type: 'string' },
         'attack-edges': { type: 'string' },
         attackers: { type: 'string' },
@@ -134,6 +140,7 @@ export function parseOptions (argv: string[]): SimOptions {
     maxDepth: v['max-depth'],
     syncInterval: v['sync-interval'],
     dht: v.dht,
+    transport: v.transport,
     sybils: v.sybils,
     attackEdges: v['attack-edges'],
     attackers: v.attackers,

@@ -7,7 +7,7 @@ import { START_STATE_AGE } from '../constants.ts'
 import { ModelNetwork } from '../model/model-network.ts'
 import { Libp2pNetwork } from '../libp2p/libp2p-network.ts'
 import { ProcessNetwork } from '../processes/process-network.ts'
-import { assertProcessesBuild, assertProcessesRun } from '../processes/support.ts'
+import { assertProcessesBuild, assertProcessesRun, assertTcpRun } from '../processes/support.ts'
 import { createIdentities } from './identities.ts'
 import { mutualEdges, signInitialState } from './initial-state.ts'
 import { LinkModel } from './links.ts'
@@ -48,6 +48,7 @@ export async function buildNetwork (options: SimOptions, init: BuildInit = {}): 
   const random = new Random(options.seed)
   const honest = init.honest ?? options.cells
   const attackers = init.attackers ?? 0
+  if (options.transport === 'tcp') assertTcpRun(options.mode, options.scenario)
   if (options.mode === 'processes') {
     assertProcessesRun(options.scenario, honest)
     assertProcessesBuild({ cells: honest, attackers, signers: init.signers ?? 0, trustTopology: init.trustTopology ?? true, offline: init.offline?.length ?? 0, extended: init.extend != null })
@@ -64,9 +65,9 @@ export async function buildNetwork (options: SimOptions, init: BuildInit = {}): 
   const signers = await createIdentities(options.seed, 'sybil', init.signers ?? 0)
   const runId = randomBytes(4).toString('hex')
   const state = signInitialState(identities, edges, runId, Date.now() - START_STATE_AGE, signers)
-  const links = new LinkModel({ cells: identities.length, latency: options.latency, jitter: options.jitter, random: random.fork() })
+  const links = new LinkModel({ cells: identities.length, latency: options.latency, jitter: options.jitter, random: random.fork(), countsFrames: options.transport !== 'tcp' })
   for (const cell of init.offline ?? []) links.setOnline(cell, false)
-  const networkInit = { identities, graph, links, state, runId, random: random.fork(), syncInterval: options.syncInterval, dht: options.dht, onProgress: init.onProgress }
+  const networkInit = { identities, graph, links, state, runId, random: random.fork(), syncInterval: options.syncInterval, dht: options.dht, transport: options.transport, onProgress: init.onProgress }
   const network = options.mode === 'model'
     ? await ModelNetwork.create(networkInit)
     : options.mode === 'processes' ? await ProcessNetwork.create(networkInit) : await Libp2pNetwork.create(networkInit)

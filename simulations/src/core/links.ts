@@ -14,6 +14,11 @@ export interface LinkInit {
   /** Jitter as a share of the latency: 0.1 draws delays in latency ± 10 % */
   jitter: number
   random: Random
+  /**
+   * Whether messages and bytes are counted here (the simulated links do;
+   * loopback TCP carries them past this model, so they read NaN).
+   */
+  countsFrames?: boolean
 }
 
 export interface Traffic {
@@ -38,12 +43,14 @@ export class LinkModel extends EventEmitter<LinkEvents> {
   private readonly sent: Traffic[]
   /** Cells whose links are limited to a set of peers (an eclipsed cell) */
   private readonly restricted = new Map<number, Set<number>>()
+  private readonly countsFrames: boolean
 
   constructor (init: LinkInit) {
     super()
     this.latency = init.latency
     this.jitter = init.jitter
     this.random = init.random
+    this.countsFrames = init.countsFrames ?? true
     this.online = Array.from({ length: init.cells }, () => true)
     this.group = new Int32Array(init.cells)
     this.sent = Array.from({ length: init.cells }, () => ({ messages: 0, bytes: 0, transmissions: 0 }))
@@ -93,12 +100,13 @@ export class LinkModel extends EventEmitter<LinkEvents> {
   }
 
   traffic (cell: number): Traffic {
-    return { ...this.sent[cell] }
+    return this.countsFrames ? { ...this.sent[cell] } : { ...this.sent[cell], messages: Number.NaN, bytes: Number.NaN }
   }
 
   totals (): Traffic {
-    return this.sent.reduce((sum, t) => ({
-      messages: sum.messages + t.messages, bytes: sum.bytes + t.bytes, transmissions: (sum.transmissions ?? 0) + (t.transmissions ?? 0)
+    const sum = this.sent.reduce((total, t) => ({
+      messages: total.messages + t.messages, bytes: total.bytes + t.bytes, transmissions: (total.transmissions ?? 0) + (t.transmissions ?? 0)
     }), { messages: 0, bytes: 0, transmissions: 0 })
+    return this.countsFrames ? sum : { ...sum, messages: Number.NaN, bytes: Number.NaN }
   }
 }

@@ -6,7 +6,7 @@ import type { InitialState } from './initial-state.ts'
 import type { LinkModel } from './links.ts'
 import type { Random } from './random.ts'
 import type { Graph } from './topology.ts'
-import type { DhtRole } from './options.ts'
+import type { DhtRole, LinkTransport } from './options.ts'
 
 export interface NetworkInit {
   identities: Identity[]
@@ -20,6 +20,8 @@ export interface NetworkInit {
   syncInterval: number
   /** libp2p mode: DHT server or client cells */
   dht: DhtRole
+  /** libp2p mode: simulated links or loopback TCP */
+  transport: LinkTransport
   /** Reports set-up progress: cells done out of total */
   onProgress?(done: number, total: number): void
 }

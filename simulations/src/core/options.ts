@@ -5,6 +5,8 @@ import type { Mode } from './network.ts'
 import type { TopologyKind } from './topology.ts'
 
 export type DhtRole = 'client' | 'server'
+/** libp2p mode: the simulated links (latency, jitter, cuts) or plain loopback TCP */
+export type LinkTransport = 'memory' | 'tcp'
 
 export interface SimOptions {
   scenario: string
@@ -23,6 +25,8 @@ export interface SimOptions {
   syncInterval: number
   /** libp2p mode: whether cells serve the DHT or only query it */
   dht: DhtRole
+  /** libp2p mode: how cells connect */
+  transport: LinkTransport
   /** Sybil scenario: identities and attack edges */
   sybils: number
   attackEdges: number

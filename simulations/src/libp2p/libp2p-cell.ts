@@ -17,7 +17,7 @@ import type { LinkModel } from '../core/links.ts'
 import type { Identity } from '../core/identities.ts'
 import type { InitialState } from '../core/initial-state.ts'
 import type { ObservedStore, StoredListener } from '../core/observed-store.ts'
-import type { DhtRole } from '../core/options.ts'
+import type { DhtRole, LinkTransport } from '../core/options.ts'
 import type { CellLibp2p, Sublevel } from '@cell/agent'
 
 const silent = pino({ level: 'silent' })
@@ -37,6 +37,8 @@ export interface Libp2pCellInit {
    * event loop, it starves everything else; see simulations/README.md.
    */
   dht: DhtRole
+  /** Simulated links through `hub`, or loopback TCP */
+  transport: LinkTransport
   onStored: StoredListener
   /** The cell reconciled its mesh */
   onMesh(): void
@@ -73,14 +75,14 @@ export class Libp2pCell {
     const libp2p = await createCellLibp2p({
       privateKey: identity.privateKey,
       datastore: new MemoryDatastore(),
-      listen: [memoryAddress(init.runId, identity.index)],
+      listen: [init.transport === 'tcp' ? '/ip4/127.0.0.1/tcp/0' : memoryAddress(init.runId, identity.index)],
       announce: [],
       bootstrap: [],
       mdns: false,
       maxConnections: MAX_CONNECTIONS,
       dht: { ...dhtPeerRecordOptions(), clientMode: init.dht === 'client' },
       gossipsub: trustGossipOptions(peerId => node?.appScore(peerId) ?? 0),
-      transports: [init.hub.transport(identity.index)]
+      ...(init.transport === 'tcp' ? {} : { transports: [init.hub.transport(identity.index)] })
     })
     await db.store.open()
     const engine = new TrustEngine({ selfId: identity.id })

@@ -17,6 +17,7 @@ import type { Identity } from '../core/identities.ts'
 import type { LinkModel } from '../core/links.ts'
 import type { AttestInit, NetworkEvents, Resources, SimNetwork } from '../core/network.ts'
 import type { NetworkInit } from '../core/network-init.ts'
+import type { LinkTransport } from '../core/options.ts'
 import type { Graph } from '../core/topology.ts'
 import type { VersionVector } from '@cell/agent'
 import type { Attestation, StoreCounters, TrustView } from '@cell/trust'
@@ -44,6 +45,7 @@ export class Libp2pNetwork extends EventEmitter<NetworkEvents> implements SimNet
   readonly cells: Libp2pCell[] = []
   private readonly runId: string
   private readonly hub: LinkHub
+  private readonly transport: LinkTransport
   private startedAt = Date.now()
   /** Records stored by any cell so far, tracked or not: what settle() watches */
   private stored = 0
@@ -57,6 +59,7 @@ export class Libp2pNetwork extends EventEmitter<NetworkEvents> implements SimNet
     this.links = init.links
     this.runId = init.runId
     this.hub = new LinkHub(init.links)
+    this.transport = init.transport
   }
 
   static async create (init: NetworkInit): Promise<Libp2pNetwork> {
@@ -70,6 +73,7 @@ export class Libp2pNetwork extends EventEmitter<NetworkEvents> implements SimNet
         runId: init.runId,
         syncInterval: init.syncInterval,
         dht: init.dht,
+        transport: init.transport,
         onStored: (id, kept) => {
           network.stored++
           network.tracker.arrived(index, id, network.now(), kept)
@@ -279,7 +283,9 @@ export class Libp2pNetwork extends EventEmitter<NetworkEvents> implements SimNet
         if (a > b || !this.links.up(a, b)) continue
         const target = this.cells[b].libp2p.peerId
         if (this.cells[a].libp2p.getConnections(target).length > 0) continue
-        const address = multiaddr(`${memoryAddress(this.runId, b)}/p2p/${target.toString()}`)
+        const address = this.transport === 'tcp'
+          ? this.cells[b].libp2p.getMultiaddrs()[0]
+          : multiaddr(`${memoryAddress(this.runId, b)}/p2p/${target.toString()}`)
         dials.push(async () => { await this.cells[a].libp2p.dial(address, { signal: AbortSignal.timeout(10_000) }).catch(() => {}) })
       }
     })

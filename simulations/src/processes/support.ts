@@ -29,6 +29,17 @@ function assertCellCount (cells: number): void {
   if (cells > MAX_PROCESS_CELLS) throw new UnsupportedModeError(`--mode processes runs at most ${MAX_PROCESS_CELLS} cells (one agent process each), not ${cells}`)
 }
 
+/** Scenarios libp2p mode runs over loopback TCP: those that never cut, delay or restrict a link. */
+export const TCP_SCENARIOS: readonly string[] = ['propagation', 'revocation', 'sybil', 'spam']
+
+/** Refuse `--transport tcp` where it cannot apply (before anything starts). */
+export function assertTcpRun (mode: string, scenario: string): void {
+  if (mode !== 'libp2p') throw new UnsupportedModeError(`--transport tcp applies to --mode libp2p only (processes mode always uses loopback TCP), not --mode ${mode}`)
+  if (!TCP_SCENARIOS.includes(scenario)) {
+    throw new UnsupportedModeError(`--transport tcp cannot run the ${scenario} scenario: loopback TCP cannot be delayed, cut or partitioned. It runs ${TCP_SCENARIOS.join(', ')}`)
+  }
+}
+
 /** Refuse a network set-up processes mode cannot build. */
 export function assertProcessesBuild (init: { cells: number, attackers: number, signers: number, trustTopology: boolean, offline: number, extended: boolean }): void {
   assertCellCount(init.cells)

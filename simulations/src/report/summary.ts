@@ -7,6 +7,7 @@ import type { ScenarioResult } from '../scenarios/types.ts'
 /** The links of a run; real TCP (processes mode) is not delayed by --latency/--jitter. */
 export function linksText (options: SimOptions): string {
   if (options.mode === 'processes') return 'links: loopback TCP (--latency/--jitter not applied)'
+  if (options.transport === 'tcp') return `links: loopback TCP (--latency/--jitter not applied), DHT ${options.dht} mode`
   const links = `links ${options.latency} ms ± ${Math.round(options.jitter * 100)} %`
   return options.mode === 'libp2p' ? `${links}, DHT ${options.dht} mode` : links
 }
