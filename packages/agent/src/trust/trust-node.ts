@@ -14,6 +14,7 @@ import {
   PEER_RECORD_TOPIC, SYNC_INTERVAL, SYNC_MAX_ROUNDS, SYNC_PROTOCOL, SYNC_TIMEOUT, TRUST_TOPICS
 } from './constants.ts'
 import { peerRecordKey } from './dht-records.ts'
+import { reopenGossipStreams } from './gossip-streams.ts'
 import { GossipValidator } from './gossip-validator.ts'
 import { syncAsInitiator, syncAsResponder } from './sync-protocol.ts'
 import { TrustedConnections } from './trusted-connections.ts'
@@ -134,6 +135,8 @@ export class TrustNode extends EventEmitter<TrustNodeEvents> {
     const interval = this.init.syncInterval ?? SYNC_INTERVAL
     if (interval > 0) {
       this.syncTimer = setInterval(() => {
+        const reopened = reopenGossipStreams(libp2p)
+        if (reopened > 0) this.init.log.info({ peers: reopened }, 'reopened %d lost gossip streams', reopened)
         void this.trustedConnections.redialMissing(REDIAL_PER_ROUND).catch(() => {})
         void this.syncWithRandomPeer()
       }, interval)
