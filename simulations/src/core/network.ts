@@ -88,7 +88,8 @@ export interface SimNetwork extends EventEmitter<NetworkEvents> {
   scoreOf(cell: number, peerId: string): number | undefined
   /** Gossip messages the cell's validators rejected, per sending peer */
   rejectedFrom(cell: number): Map<string, number>
-  setOnline(cell: number, online: boolean): Promise<void>
+  /** Take cells offline or bring them back, all at once (one reconnect round) */
+  setOnline(cells: readonly number[], online: boolean): Promise<void>
   setPartition(group: Int32Array | null): Promise<void>
   /** Run until `predicate` holds or `timeout` ms (network time) pass */
   waitFor(predicate: () => boolean, timeout: number): Promise<boolean>

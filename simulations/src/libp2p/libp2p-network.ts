@@ -211,8 +211,8 @@ export class Libp2pNetwork extends EventEmitter<NetworkEvents> implements SimNet
     return this.cells[cell].rejected
   }
 
-  async setOnline (cell: number, online: boolean): Promise<void> {
-    this.links.setOnline(cell, online)
+  async setOnline (cells: readonly number[], online: boolean): Promise<void> {
+    for (const cell of cells) this.links.setOnline(cell, online)
     if (online) await this.reconnect()
   }
 
@@ -282,7 +282,7 @@ export class Libp2pNetwork extends EventEmitter<NetworkEvents> implements SimNet
       for (const b of neighbours) {
         if (a > b || !this.links.up(a, b)) continue
         const target = this.cells[b].libp2p.peerId
-        if (this.cells[a].libp2p.getConnections(target).length > 0) continue
+        if (this.cells[a].libp2p.getConnections(target).some(connection => connection.status === 'open')) continue
         const address = this.transport === 'tcp'
           ? this.cells[b].libp2p.getMultiaddrs()[0]
           : multiaddr(`${memoryAddress(this.runId, b)}/p2p/${target.toString()}`)

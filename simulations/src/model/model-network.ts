@@ -197,8 +197,8 @@ export class ModelNetwork extends EventEmitter<NetworkEvents> implements SimNetw
     return this.rejected[cell] ?? new Map()
   }
 
-  async setOnline (cell: number, online: boolean): Promise<void> {
-    this.links.setOnline(cell, online)
+  async setOnline (cells: readonly number[], online: boolean): Promise<void> {
+    for (const cell of cells) this.links.setOnline(cell, online)
   }
 
   async setPartition (group: Int32Array | null): Promise<void> {

@@ -31,7 +31,7 @@ export const churn: Scenario = {
     mark(session)
 
     context.progress.phase('cells away')
-    for (const cell of away) await network.setOnline(cell, false)
+    await network.setOnline(away, false)
     const init = { network, identities, graph, random, maxDepth: context.options.maxDepth, cells }
     const records: Followed[] = []
     for (const issuer of random.sample(online.length, CHANGES).map(i => online[i])) records.push(await attestStranger(init, issuer))
@@ -46,7 +46,7 @@ export const churn: Scenario = {
 
     context.progress.phase('catching up')
     const backAt = network.now()
-    for (const cell of away) await network.setOnline(cell, true)
+    await network.setOnline(away, true)
     const caughtUpAt = new Map<number, number>()
     const watch = throttled(network, CHECK_EVERY, () => {
       const pending = away.filter(c => !caughtUpAt.has(c))

@@ -61,7 +61,7 @@ export const join: Scenario = {
     for (let i = 1; i < honest; i++) {
       const sponsor = sponsors[i]
       const joinedAt = network.now()
-      await network.setOnline(i, true)
+      await network.setOnline([i], true)
       await network.waitFor(() => network.gossipPeers(i).length > 0, STEP_TIMEOUT)
 
       const vouch = await network.attest(sponsor, identities[i].id, { maxDepth: options.maxDepth })
