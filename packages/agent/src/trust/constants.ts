@@ -45,6 +45,12 @@ export const CATCH_UP_DELAY = 100
  * relay budget held back travels only by sync, a hop per attempt.
  */
 export const CATCH_UP_ATTEMPTS = 7
+/**
+ * How often lost gossip streams are looked for and re-opened, ms: often,
+ * since a peer without one hears nothing from this cell, and cheap (a
+ * walk over the gossip peers).
+ */
+export const GOSSIP_STREAM_CHECK_INTERVAL = 5000
 /** Directly trusted cells without a connection redialed per periodic sync round. */
 export const REDIAL_PER_ROUND = 4
 /** Periodic sync with one random connected peer. */

@@ -10,7 +10,7 @@
 import { EventEmitter } from 'node:events'
 import { TrustError, nextSeq, sealRecord } from '@cell/trust'
 import {
-  ATTESTATION_TOPIC, DEFAULT_ATTESTATION_LIFETIME, REDIAL_PER_ROUND, DEFAULT_MAX_DEPTH, DIRECT_TRUST_SCORE_BONUS, PEER_RECORD_LIFETIME,
+  ATTESTATION_TOPIC, DEFAULT_ATTESTATION_LIFETIME, GOSSIP_STREAM_CHECK_INTERVAL, REDIAL_PER_ROUND, DEFAULT_MAX_DEPTH, DIRECT_TRUST_SCORE_BONUS, PEER_RECORD_LIFETIME,
   PEER_RECORD_TOPIC, SYNC_INTERVAL, SYNC_MAX_ROUNDS, SYNC_PROTOCOL, SYNC_TIMEOUT, TRUST_TOPICS
 } from './constants.ts'
 import { peerRecordKey } from './dht-records.ts'
@@ -71,6 +71,7 @@ export class TrustNode extends EventEmitter<TrustNodeEvents> {
   private syncTimer?: NodeJS.Timeout
   private horizonTimer?: NodeJS.Timeout
   private renewalTimer?: NodeJS.Timeout
+  private streamTimer?: NodeJS.Timeout
   private readonly syncing = new Set<string>()
   private started = false
   private lastEnvelope?: Uint8Array
@@ -135,13 +136,17 @@ export class TrustNode extends EventEmitter<TrustNodeEvents> {
     const interval = this.init.syncInterval ?? SYNC_INTERVAL
     if (interval > 0) {
       this.syncTimer = setInterval(() => {
-        const reopened = reopenGossipStreams(libp2p)
-        if (reopened > 0) this.init.log.info({ peers: reopened }, 'reopened %d lost gossip streams', reopened)
         void this.trustedConnections.redialMissing(REDIAL_PER_ROUND).catch(() => {})
         void this.syncWithRandomPeer()
       }, interval)
       this.syncTimer.unref()
     }
+
+    this.streamTimer = setInterval(() => {
+      const reopened = reopenGossipStreams(libp2p)
+      if (reopened > 0) this.init.log.info({ peers: reopened }, 'reopened %d lost gossip streams', reopened)
+    }, GOSSIP_STREAM_CHECK_INTERVAL)
+    this.streamTimer.unref()
 
     await this.publishPeerRecord({ unlessCurrent: true })
     for (const peer of libp2p.getPeers()) {
@@ -154,6 +159,7 @@ export class TrustNode extends EventEmitter<TrustNodeEvents> {
     clearInterval(this.syncTimer)
     clearTimeout(this.horizonTimer)
     clearTimeout(this.renewalTimer)
+    clearInterval(this.streamTimer)
     this.catchUp.stop()
     const { libp2p } = this.init
     libp2p.removeEventListener('peer:connect', this.onConnect)
@@ -220,6 +226,7 @@ export class TrustNode extends EventEmitter<TrustNodeEvents> {
     this.putPeerRecord()
 
     clearTimeout(this.renewalTimer)
+    clearInterval(this.streamTimer)
     this.renewalTimer = setTimeout(() => {
       if (!this.started) return
       void this.publishPeerRecord({ unlessCurrent: true }).catch(err => { this.init.log.warn({ err }, 'cannot renew the peer record: %s', (err as Error).message) })
