@@ -80,8 +80,11 @@ describe('gossiping on records that arrive by sync', function () {
     const agentId = await agent.cellId()
     await waitFor(() => listener.services.pubsub.getSubscribers(ATTESTATION_TOPIC).some(peer => peer.toString() === agentId),
       { what: 'the agent to subscribe', timeout: 15_000 })
-    // The agent keeps the feeder's records only once it trusts the feeder.
+    // The agent keeps the feeder's records only once its store's horizon
+    // holds the feeder (itself and the feeder: two cells); before that a
+    // synced record would be quarantined, not forwarded.
     assert.equal((await agent.api('POST', '/api/trust/attestations', { cell: feeder.peerId.toString() })).status, 201)
+    await waitFor(async () => (await agent.api('GET', '/api/trust/stats')).body.store.horizon === 2, { what: 'the agent\'s horizon to take in the feeder' })
   })
 
   after(async () => {

@@ -336,7 +336,7 @@ export class TrustNode extends EventEmitter<TrustNodeEvents> {
   stats (): Record<string, unknown> {
     return {
       gossip: { ...this.validator.counters, forwardedFromSync: this.forwarder.forwarded },
-      store: this.init.store.counters(),
+      store: { ...this.init.store.counters(), horizon: this.init.store.horizon().size },
       engine: this.init.engine.stats()
     }
   }
