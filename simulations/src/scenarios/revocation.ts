@@ -4,7 +4,7 @@
  * AND in its WireGuard peers.
  */
 import { CONVERGENCE_TIMEOUT } from '../constants.ts'
-import { convergenceCurve, deliveryReport, interestedIn, latencyMetrics, range, round, settledMeshAgreement, trafficSince, viewAgreement } from './measure.ts'
+import { allHold, convergenceCurve, deliveryReport, interestedIn, latencyMetrics, range, round, settledMeshAgreement, trafficSince, viewAgreement } from './measure.ts'
 import { check, closeSession, mark, openSession } from './session.ts'
 import type { Followed } from './measure.ts'
 import type { Scenario, ScenarioResult } from './types.ts'
@@ -44,6 +44,10 @@ export const revocation: Scenario = {
     }, CONVERGENCE_TIMEOUT)
     context.progress.done()
     network.off('mesh', watch)
+    // Every trusting cell can drop the victim before the last revocation
+    // record reaches cells that keep the revokers' records but never
+    // trusted the victim: wait for those deliveries too before counting.
+    await network.waitFor(() => allHold(network, records), CONVERGENCE_TIMEOUT)
 
     const times = [...droppedAt.values()]
     const sorted = [...times].sort((a, b) => a - b)
