@@ -84,7 +84,7 @@ export class Cell {
           bootstrap: p2p.bootstrap,
           mdns: p2p.mdns,
           maxConnections: p2p.maxConnections,
-          dht: dhtPeerRecordOptions(),
+          dht: { ...dhtPeerRecordOptions(), clientMode: p2p.dhtMode === 'client' },
           gossipsub: trustGossipOptions(peerId => this.bus.isRunning('trust') ? this.trust.node.appScore(peerId) : 0)
         }
       }

@@ -26,8 +26,9 @@ export const USAGE = `Usage: npm run sim -- --scenario <name> [options]
                          few dozen; propagation and revocation only) (default libp2p)
   --max-depth N          maxDepth of the cells' attestations (default ${DEFAULT_MAX_DEPTH})
   --sync-interval 30s    periodic anti-entropy sync per cell (default 30s; 0 = on connect only)
-  --dht client|server    libp2p mode: DHT role of the cells (default client: one process
-                         cannot carry hundreds of DHT servers' upkeep; see README)
+  --dht client|server    libp2p and processes modes: DHT role of the cells (default
+                         client: two cores cannot carry hundreds of DHT servers'
+                         upkeep; see README)
   --transport memory|tcp libp2p mode: simulated links (default) or loopback TCP, where
                          --latency/--jitter do not apply and links cannot be cut
                          (propagation, revocation, sybil and spam only)

@@ -34,6 +34,8 @@ export interface AgentInit {
   identity: Identity
   /** Periodic anti-entropy sync, whole seconds (0: only on connect) */
   syncIntervalSeconds: number
+  /** Whether the agent serves the DHT or only queries it (config p2p.dhtMode) */
+  dhtMode: 'client' | 'server'
 }
 
 export interface ApiAnswer<T> {
@@ -155,13 +157,15 @@ export class AgentProcess {
 /**
  * The data dir before the first start: the seeded identity key, so the
  * agent's cell id is the one the scenario knows, and a config whose mesh
- * section selects the memory backend.
+ * section selects the memory backend and whose p2p section sets the DHT
+ * role asked for.
  */
 async function writeDataDir (dataDir: string, init: AgentInit): Promise<void> {
   await writeFile(join(dataDir, 'identity.key'), privateKeyToProtobuf(init.identity.privateKey), { mode: 0o600 })
   const config = {
     cell: { name: `cell-${init.identity.index}` },
     trust: { syncIntervalSeconds: init.syncIntervalSeconds },
+    p2p: { dhtMode: init.dhtMode },
     mesh: { backend: 'memory' },
     // Only trouble goes to the log files: every agent writing info lines
     // would be disk and CPU work the measurement does not want.

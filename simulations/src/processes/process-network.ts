@@ -255,7 +255,7 @@ export class ProcessNetwork extends EventEmitter<NetworkEvents> implements SimNe
     const ports: number[] = []
     const addresses: string[] = []
     await runAll(START_CONCURRENCY, this.identities.map(identity => async () => {
-      const agent = await AgentProcess.start({ identity, syncIntervalSeconds })
+      const agent = await AgentProcess.start({ identity, syncIntervalSeconds, dhtMode: init.dht })
       this.agents[identity.index] = agent
       const { cellId, multiaddrs } = await agent.call<{ cellId: string, multiaddrs: string[] }>('GET', '/api/identity')
       if (cellId !== identity.id) throw new SimulationError(`agent of cell ${identity.index} runs as ${cellId}, not the seeded ${identity.id}`)

@@ -43,7 +43,11 @@ export const configSchema = z.strictObject({
     announce: z.array(multiaddrSchema).max(16).default([]),
     bootstrap: z.array(multiaddrSchema).max(64).default([]),
     mdns: z.boolean().default(true),
-    maxConnections: z.number().int().min(1).max(10_000).default(300)
+    maxConnections: z.number().int().min(1).max(10_000).default(300),
+    // A DHT server answers other cells' lookups and keeps their records; a
+    // client only asks. Client suits a cell on a small or busy machine: it
+    // still finds cells and publishes its own peer record through servers.
+    dhtMode: z.enum(['server', 'client']).default('server')
   }).prefault({}),
   trust: z.strictObject({
     syncIntervalSeconds: z.number().int().min(0).max(86_400).default(30),
