@@ -2,7 +2,7 @@
  * A cell keeps its connections to the cells it trusts directly: libp2p
  * redials a peer carrying the trusted keep-alive tag when the connection
  * drops, and stops once the tag is gone. Two real libp2p nodes on TCP
- * loopback.
+ * loopback; a third one that the first has never met.
  */
 import assert from 'node:assert/strict'
 import { setTimeout as sleep } from 'node:timers/promises'
@@ -62,5 +62,27 @@ describe('trust/trusted-connections', function () {
     await trusted.redialMissing(4)
     assert.ok(a.getConnections(b.peerId).length > 0)
     assert.ok((await a.peerStore.get(b.peerId)).tags.has(TRUSTED_TAG))
+  })
+
+  it('dials a trusted cell it never met at the addresses of its signed peer record', async () => {
+    const stranger = await createTestNode({ dht: { clientMode: true } })
+    try {
+      const id = stranger.peerId.toString()
+      const recorded = stranger.getMultiaddrs().map(address => address.toString())
+      assert.equal((await a.peerStore.has(stranger.peerId)), false, 'a has never heard of the stranger')
+
+      // Without the record's addresses libp2p has nowhere to dial.
+      const blind = new TrustedConnections(a, pino({ level: 'silent' }))
+      await blind.update(new Set([id]))
+      await blind.redialMissing(4)
+      assert.equal(a.getConnections(stranger.peerId).length, 0)
+
+      const trusted = new TrustedConnections(a, pino({ level: 'silent' }), cellId => cellId === id ? ['not a multiaddr', ...recorded] : [])
+      await trusted.update(new Set([id]))
+      await trusted.redialMissing(4)
+      assert.ok(a.getConnections(stranger.peerId).length > 0, 'a connected to the stranger')
+    } finally {
+      await stranger.stop()
+    }
   })
 })

@@ -93,7 +93,7 @@ export class TrustNode extends EventEmitter<TrustNodeEvents> {
     this.init = init
     this.now = init.now ?? Date.now
     this.selfId = init.libp2p.peerId.toString()
-    this.trustedConnections = new TrustedConnections(init.libp2p, init.log)
+    this.trustedConnections = new TrustedConnections(init.libp2p, init.log, id => init.store.peerRecord(id)?.multiaddrs ?? [])
     this.catchUp = new CatchUpSync({
       libp2p: init.libp2p, store: init.store, log: init.log, directlyTrusted: () => this.directlyTrusted(), syncWith: async peer => this.syncWith(peer)
     })

@@ -9,9 +9,18 @@
  * gossipsub direct peering (every message, no mesh negotiation), on
  * exactly the directly trusted cells. libp2p gives up (and drops the tag)
  * after a few failed redials, so `redialMissing` runs periodically too.
+ *
+ * libp2p dials a peer id at the addresses its peer store holds, which it
+ * learns only from connections it has had; a cell trusted before it was
+ * ever met (trusted by id, its record known from gossip or sync) would be
+ * left to a DHT walk. Its signed peer record says where it listens, so
+ * those addresses are handed to the peer store before the dial. They are
+ * only hints: Noise proves the peer id on connection.
  */
 import { KEEP_ALIVE } from '@libp2p/interface'
 import { peerIdFromString } from '@libp2p/peer-id'
+import { multiaddr } from '@multiformats/multiaddr'
+import type { Multiaddr } from '@multiformats/multiaddr'
 import type { CellLibp2p } from '../p2p/libp2p-node.ts'
 import type { Logger } from 'pino'
 
@@ -22,14 +31,19 @@ const TRUSTED_TAG_VALUE = 100
 /** One redial attempt of a trusted cell, ms. */
 const REDIAL_TIMEOUT = 10_000
 
+/** The multiaddrs a cell's signed peer record lists (none when its record is unknown). */
+export type RecordedAddresses = (cellId: string) => readonly string[]
+
 export class TrustedConnections {
   private readonly libp2p: CellLibp2p
   private readonly log: Logger
+  private readonly recordedAddresses: RecordedAddresses
   private readonly tagged = new Set<string>()
 
-  constructor (libp2p: CellLibp2p, log: Logger) {
+  constructor (libp2p: CellLibp2p, log: Logger, recordedAddresses: RecordedAddresses = () => []) {
     this.libp2p = libp2p
     this.log = log
+    this.recordedAddresses = recordedAddresses
   }
 
   /** Tag and direct-peer the cells in `trusted`; untag and drop the ones no longer in it. */
@@ -59,10 +73,29 @@ export class TrustedConnections {
     const missing = [...this.tagged].filter(id => this.libp2p.getConnections(peerIdFromString(id)).length === 0).slice(0, limit)
     await Promise.all(missing.map(async id => {
       await this.setTag(id, { value: TRUSTED_TAG_VALUE })
+      await this.addRecordedAddresses(id)
       await this.libp2p.dial(peerIdFromString(id), { signal: AbortSignal.timeout(REDIAL_TIMEOUT) }).catch(err => {
         this.log.debug({ err, peer: id }, 'trusted cell %s unreachable: %s', id, (err as Error).message)
       })
     }))
+  }
+
+  private async addRecordedAddresses (id: string): Promise<void> {
+    const addresses: Multiaddr[] = []
+    for (const text of this.recordedAddresses(id)) {
+      try {
+        addresses.push(multiaddr(text))
+      } catch {
+        // Records are validated on arrival; an address this libp2p cannot
+        // parse is one it could not dial either.
+      }
+    }
+    if (addresses.length === 0) return
+    try {
+      await this.libp2p.peerStore.merge(peerIdFromString(id), { multiaddrs: addresses })
+    } catch (err) {
+      this.log.debug({ err, peer: id }, 'could not add the recorded addresses of %s', id)
+    }
   }
 
   private updateGossipDirectPeers (trusted: Set<string>): void {
