@@ -24,6 +24,7 @@ export const USAGE = `Usage: npm run sim -- --scenario <name> [options]
   --mode MODE            libp2p (real cell cores) | model (discrete-event model) |
                          processes (one real agent process per cell over loopback TCP, up to a
                          few dozen; propagation and revocation only) (default libp2p)
+  --processes            the same as --mode processes
   --max-depth N          maxDepth of the cells' attestations (default ${DEFAULT_MAX_DEPTH})
   --sync-interval 30s    periodic anti-entropy sync per cell (default 30s; 0 = on connect only)
   --dht client|server    libp2p and processes modes: DHT role of the cells (default
@@ -103,6 +104,7 @@ export function parseOptions (argv: string[]): SimOptions {
         degree: { type: 'string' },
         topology: { type: 'string' },
         mode: { type: 'string' },
+        processes: { type: 'boolean' },
         'max-depth': { type: 'string' },
         'sync-interval': { type: 'string' },
         dht: { type: 'string' },
@@ -123,6 +125,11 @@ export function parseOptions (argv: string[]): SimOptions {
   }
   const noProgress = values['no-progress'] === true
   delete values['no-progress']
+  if (values.processes === true) {
+    if (values.mode != null && values.mode !== 'processes') throw new InvalidOptionError(`--processes: conflicts with --mode ${String(values.mode)}`)
+    values.mode = 'processes'
+  }
+  delete values.processes
   const parsed = schema.safeParse({ ...DEFAULTS, ...values, progress: noProgress ? false : values.progress ?? true })
   if (!parsed.success) {
     const issue = parsed.error.issues[0]
