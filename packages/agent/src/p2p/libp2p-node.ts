@@ -14,6 +14,7 @@ import { ping } from '@libp2p/ping'
 import { tcp } from '@libp2p/tcp'
 import { createLibp2p } from 'libp2p'
 import { DHT_PROTOCOL } from '../constants.ts'
+import { withCachedSigning } from './cached-signing-key.ts'
 import type { GossipsubOpts, GossipSub } from '@libp2p/gossipsub'
 import type { Identify } from '@libp2p/identify'
 import type { KadDHT, KadDHTInit } from '@libp2p/kad-dht'
@@ -59,7 +60,7 @@ export async function createCellLibp2p (init: Libp2pNodeInit): Promise<CellLibp2
   }
 
   return createLibp2p({
-    privateKey: init.privateKey,
+    privateKey: withCachedSigning(init.privateKey),
     datastore: init.datastore,
     ...(init.logger != null ? { logger: init.logger } : {}),
     addresses: { listen: init.listen, announce: init.announce },
