@@ -32,7 +32,7 @@ export interface BuildInit {
   offline?: number[]
   /** Adds attacker links and edges to the honest topology */
   extend?(graph: Graph, honest: number, random: Random): Edge[]
-  onProgress?(done: number, total: number): void
+  onProgress?(done: number, total: number, phase?: string): void
 }
 
 export interface Built {

@@ -22,6 +22,9 @@ export interface NetworkInit {
   dht: DhtRole
   /** libp2p mode: simulated links or loopback TCP */
   transport: LinkTransport
-  /** Reports set-up progress: cells done out of total */
-  onProgress?(done: number, total: number): void
+  /**
+   * Reports set-up progress: steps done out of total in the named phase
+   * (building cells when none is named)
+   */
+  onProgress?(done: number, total: number, phase?: string): void
 }

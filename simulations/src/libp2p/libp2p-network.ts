@@ -82,21 +82,30 @@ export class Libp2pNetwork extends EventEmitter<NetworkEvents> implements SimNet
       }))
       init.onProgress?.(network.cells.length, init.identities.length)
     }
-    await network.reconnect()
-    await network.waitFor(() => network.meshesFormed(), MESH_FORMATION_TIMEOUT)
-    await network.settle()
+    await network.setUp(init, 'connecting')
 
     // Building hundreds of cells blocks the shared event loop for seconds at
     // a time, so connection-monitor pings time out and early connections are
     // aborted; libp2p's own redials give up after a few tries. A cell would
     // redial its trusted peers within a sync round (30 s); do it now, before
     // measuring.
-    await network.reconnect()
-    await network.waitFor(() => network.meshesFormed(), MESH_FORMATION_TIMEOUT)
-    await network.settle()
+    await network.setUp(init, 'reconnecting')
+    init.onProgress?.(0, 1, 'sampling the idle load')
     await network.sampleIdleLoad()
     network.startedAt = Date.now()
     return network
+  }
+
+  /** Dial the topology, wait for gossip meshes, then for start-up records to settle; with progress. */
+  private async setUp (init: NetworkInit, label: string): Promise<void> {
+    await this.reconnect((done, total) => { init.onProgress?.(done, total, label) })
+    await this.waitFor(() => {
+      const formed = this.cellsWithMesh()
+      init.onProgress?.(formed, this.cells.length, 'forming gossip meshes')
+      return formed === this.cells.length
+    }, MESH_FORMATION_TIMEOUT)
+    init.onProgress?.(0, 1, 'settling')
+    await this.settle()
   }
 
   /**
@@ -276,7 +285,7 @@ export class Libp2pNetwork extends EventEmitter<NetworkEvents> implements SimNet
   }
 
   /** Dial every topology edge whose link is up and that has no connection. */
-  private async reconnect (): Promise<void> {
+  private async reconnect (onProgress?: (done: number, total: number) => void): Promise<void> {
     const dials: Array<() => Promise<void>> = []
     this.graph.forEach((neighbours, a) => {
       for (const b of neighbours) {
@@ -290,23 +299,25 @@ export class Libp2pNetwork extends EventEmitter<NetworkEvents> implements SimNet
       }
     })
     for (let i = 0; i < dials.length; i += DIAL_BATCH) {
+      onProgress?.(i, dials.length)
       await Promise.all(dials.slice(i, i + DIAL_BATCH).map(async dial => { await dial() }))
     }
+    onProgress?.(dials.length, dials.length)
   }
 
   /**
-   * Every cell gossips with at least two subscribed peers (or all it has).
+   * Cells that gossip with at least two subscribed peers (or all they have).
    * Directly trusted cells are gossipsub direct peers, which get every
    * message but never join the mesh, so they count alongside mesh peers.
    */
-  private meshesFormed (): boolean {
-    return this.cells.every(cell => {
+  private cellsWithMesh (): number {
+    return this.cells.filter(cell => {
       // getMeshPeers and direct are on the gossipsub class, not on its exported interface.
       const pubsub = cell.libp2p.services.pubsub as unknown as { getMeshPeers(topic: string): string[], getSubscribers(topic: string): Array<{ toString(): string }>, direct?: Set<string> }
       const subscribers = pubsub.getSubscribers(ATTESTATION_TOPIC).map(peer => peer.toString())
       const direct = subscribers.filter(peer => pubsub.direct?.has(peer) === true).length
       return pubsub.getMeshPeers(ATTESTATION_TOPIC).length + direct >= Math.min(MESH_DEGREE_LOW, 2, subscribers.length)
-    })
+    }).length
   }
 
   /**

@@ -31,8 +31,17 @@ export function modeLabel (mode: Mode): string {
 
 export async function openSession (context: ScenarioContext, init: BuildInit = {}): Promise<Session> {
   const started = Date.now()
-  context.progress.phase('building cells')
-  const built = await buildNetwork(context.options, { ...init, onProgress: (done, total) => { context.progress.update(done, total) } })
+  let phase = 'building cells'
+  context.progress.phase(phase)
+  const onProgress = (done: number, total: number, next = 'building cells'): void => {
+    if (next !== phase) {
+      context.progress.done()
+      context.progress.phase(next)
+      phase = next
+    }
+    context.progress.update(done, total)
+  }
+  const built = await buildNetwork(context.options, { ...init, onProgress })
   context.progress.done()
   return { ...built, context, started, traffic: built.network.links.totals(), resources: built.network.resources(), t0: built.network.now() }
 }
