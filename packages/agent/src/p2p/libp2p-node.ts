@@ -13,7 +13,7 @@ import { mdns } from '@libp2p/mdns'
 import { ping } from '@libp2p/ping'
 import { tcp } from '@libp2p/tcp'
 import { createLibp2p } from 'libp2p'
-import { CONNECTION_PING_INTERVAL, DHT_PROTOCOL } from '../constants.ts'
+import { CONNECTION_PING_INTERVAL, CONNECTION_PING_TIMEOUT, DHT_PROTOCOL } from '../constants.ts'
 import { withCachedSigning } from './cached-signing-key.ts'
 import type { GossipsubOpts, GossipSub } from '@libp2p/gossipsub'
 import type { Identify } from '@libp2p/identify'
@@ -69,7 +69,7 @@ export async function createCellLibp2p (init: Libp2pNodeInit): Promise<CellLibp2
     streamMuxers: [yamux()],
     peerDiscovery,
     connectionManager: { maxConnections: init.maxConnections },
-    connectionMonitor: { pingInterval: CONNECTION_PING_INTERVAL },
+    connectionMonitor: { pingInterval: CONNECTION_PING_INTERVAL, pingTimeout: { minTimeout: CONNECTION_PING_TIMEOUT } },
     services: {
       identify: identify(),
       // libp2p's connection monitor pings every connection too; allow a
