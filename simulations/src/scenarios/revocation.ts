@@ -37,6 +37,11 @@ export const revocation: Scenario = {
       const targets = interestedIn(network, identities[cell].id, others).filter(c => c !== cell)
       records.push({ id: await network.attest(cell, victimId, { level: 'none' }), issuer: identities[cell].id, targets })
     }
+    // A cell keeps trusting the victim while any path to it is left, so it
+    // drops the victim only after the last revocation. In libp2p mode
+    // publishing each one takes the busy event loop a while; this says how
+    // much of the drop time that was.
+    const lastRevokedAt = network.now() - session.t0
     const complete = await network.waitFor(() => {
       for (const cell of trusting) watch({ cell })
       context.progress.update(droppedAt.size, trusting.length)
@@ -64,6 +69,8 @@ export const revocation: Scenario = {
         droppedShare: round(droppedAt.size / Math.max(1, trusting.length), 4),
         timeTo99PercentMs: round(at99),
         timeTo100PercentMs: complete ? round(sorted[sorted.length - 1] ?? 0) : null,
+        lastRevocationIssuedAtMs: round(lastRevokedAt),
+        timeTo99PercentAfterLastRevocationMs: round(at99 - lastRevokedAt),
         ...latencyMetrics('drop', times),
         revocationDeliveryRatio: round(delivery.ratio, 4),
         ...latencyMetrics('revocationDelivery', delivery.latencies),
