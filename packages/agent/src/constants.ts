@@ -36,7 +36,8 @@ export const CONNECTION_PING_INTERVAL = 30 * SECOND
  * connection (its own floor is 5 s). A cell busy for a few seconds (a
  * large sync, a slow machine) answers late, not never; aborting then
  * costs a redial, a handshake and a sync each, which made 1,000 cells in
- * one process abort 3,700 connections and never recover.
+ * one process abort 3,700 connections and never recover. Not
+ * configurable.
  */
 export const CONNECTION_PING_TIMEOUT = 20 * SECOND
 
