@@ -76,6 +76,8 @@ export class TrustNode extends EventEmitter<TrustNodeEvents> {
   private started = false
   private lastEnvelope?: Uint8Array
   private dhtPublished = false
+  /** The highest seq this node has handed out, stored or not yet */
+  private lastOwnSeq = 0
   private dhtPutRunning = false
   private readonly trustedConnections: TrustedConnections
   private readonly catchUp: CatchUpSync
@@ -393,8 +395,16 @@ export class TrustNode extends EventEmitter<TrustNodeEvents> {
     return new Set([...view.entries.values()].filter(entry => entry.source !== 'indirect').map(entry => entry.cellId))
   }
 
+  /**
+   * A seq no record of this cell has used. The store learns a seq only
+   * once the record is stored, which is a few awaits later; two records
+   * issued in the same millisecond (two API calls at once) would both
+   * read the same last seq and the second would be refused as a conflict.
+   */
   private nextOwnSeq (now: number): number {
-    return nextSeq(this.init.store.versionVector().get(this.selfId) ?? 0, now)
+    const stored = this.init.store.versionVector().get(this.selfId) ?? 0
+    this.lastOwnSeq = nextSeq(Math.max(stored, this.lastOwnSeq), now)
+    return this.lastOwnSeq
   }
 
   private async publishOwn (topic: string, envelope: Uint8Array): Promise<void> {
