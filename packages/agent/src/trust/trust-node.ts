@@ -13,7 +13,7 @@ import {
   ATTESTATION_TOPIC, DEFAULT_ATTESTATION_LIFETIME, GOSSIP_STREAM_CHECK_INTERVAL, REDIAL_PER_ROUND, DEFAULT_MAX_DEPTH, DIRECT_TRUST_SCORE_BONUS, PEER_RECORD_LIFETIME,
   PEER_RECORD_TOPIC, SYNC_INTERVAL, SYNC_MAX_ROUNDS, SYNC_PROTOCOL, SYNC_TIMEOUT, TRUST_TOPICS
 } from './constants.ts'
-import { peerRecordKey } from './dht-records.ts'
+import { DhtPeerRecordPublisher, lookUpPeerRecord } from './dht-peer-records.ts'
 import { reopenGossipStreams } from './gossip-streams.ts'
 import { GossipValidator } from './gossip-validator.ts'
 import { syncAsInitiator, syncAsResponder } from './sync-protocol.ts'
@@ -74,11 +74,9 @@ export class TrustNode extends EventEmitter<TrustNodeEvents> {
   private streamTimer?: NodeJS.Timeout
   private readonly syncing = new Set<string>()
   private started = false
-  private lastEnvelope?: Uint8Array
-  private dhtPublished = false
   /** The highest seq this node has handed out, stored or not yet */
   private lastOwnSeq = 0
-  private dhtPutRunning = false
+  private readonly dhtPublisher: DhtPeerRecordPublisher
   private readonly trustedConnections: TrustedConnections
   private readonly catchUp: CatchUpSync
   private readonly forwarder: SyncedForwarder
@@ -87,7 +85,7 @@ export class TrustNode extends EventEmitter<TrustNodeEvents> {
     // one sync session rather than two.
     if (this.selfId < event.detail.toString()) void this.syncWith(event.detail).catch(() => {})
     // A cell's first DHT put usually finds no peers yet; retry on connect.
-    if (!this.dhtPublished) this.putPeerRecord()
+    this.dhtPublisher.retry()
   }
 
   constructor (init: TrustNodeInit) {
@@ -95,6 +93,7 @@ export class TrustNode extends EventEmitter<TrustNodeEvents> {
     this.init = init
     this.now = init.now ?? Date.now
     this.selfId = init.libp2p.peerId.toString()
+    this.dhtPublisher = new DhtPeerRecordPublisher(init.libp2p, init.log)
     this.trustedConnections = new TrustedConnections(init.libp2p, init.log, id => init.store.peerRecord(id)?.multiaddrs ?? [])
     this.catchUp = new CatchUpSync({
       libp2p: init.libp2p, store: init.store, log: init.log, directlyTrusted: () => this.directlyTrusted(), syncWith: async peer => this.syncWith(peer)
@@ -162,6 +161,7 @@ export class TrustNode extends EventEmitter<TrustNodeEvents> {
     clearTimeout(this.horizonTimer)
     clearTimeout(this.renewalTimer)
     clearInterval(this.streamTimer)
+    this.dhtPublisher.stop()
     this.catchUp.stop()
     const { libp2p } = this.init
     libp2p.removeEventListener('peer:connect', this.onConnect)
@@ -223,12 +223,9 @@ export class TrustNode extends EventEmitter<TrustNodeEvents> {
 
   /** Put the record in the DHT and schedule its renewal before it expires. */
   private spreadPeerRecord (record: PeerRecord, envelope: Uint8Array): void {
-    this.lastEnvelope = envelope
-    this.dhtPublished = false
-    this.putPeerRecord()
+    this.dhtPublisher.publish(envelope)
 
     clearTimeout(this.renewalTimer)
-    clearInterval(this.streamTimer)
     this.renewalTimer = setTimeout(() => {
       if (!this.started) return
       void this.publishPeerRecord({ unlessCurrent: true }).catch(err => { this.init.log.warn({ err }, 'cannot renew the peer record: %s', (err as Error).message) })
@@ -236,45 +233,14 @@ export class TrustNode extends EventEmitter<TrustNodeEvents> {
     this.renewalTimer.unref()
   }
 
-  /**
-   * Put the latest peer record in the DHT, in the background: it needs
-   * peers and can be slow. At most one put runs at a time.
-   */
-  private putPeerRecord (): void {
-    const envelope = this.lastEnvelope
-    if (envelope == null || this.dhtPutRunning || !this.started) return
-    this.dhtPutRunning = true
-    const dht = this.init.libp2p.services.dht
-    void (async () => {
-      try {
-        let stored = false
-        for await (const event of dht.put(peerRecordKey(this.selfId), envelope, { signal: AbortSignal.timeout(SYNC_TIMEOUT) })) {
-          // A PUT_VALUE answer means some DHT server holds the record now.
-          if (event.name === 'PEER_RESPONSE' && event.messageName === 'PUT_VALUE') stored = true
-        }
-        this.dhtPublished = stored
-      } catch (err) {
-        this.init.log.debug({ err }, 'DHT put of peer record failed: %s', (err as Error).message)
-      } finally {
-        this.dhtPutRunning = false
-      }
-    })()
-  }
-
   /** A cell's peer record: from the store, else from the DHT. */
   async resolve (cellId: string, signal?: AbortSignal): Promise<PeerRecord | undefined> {
     const known = this.init.store.peerRecord(cellId)
     if (known != null || this.init.libp2p.getPeers().length === 0) return known
-    try {
-      for await (const event of this.init.libp2p.services.dht.get(peerRecordKey(cellId), { signal: signal ?? AbortSignal.timeout(SYNC_TIMEOUT) })) {
-        if (event.name === 'VALUE') {
-          const result = await this.ingest(event.value)
-          if (result?.record.kind === 'peer-record' && result.record.issuer === cellId) return result.record.record
-        }
-      }
-    } catch (err) {
-      this.init.log.debug({ err, cellId }, 'DHT lookup failed')
-    }
+    await lookUpPeerRecord(this.init.libp2p, cellId, async value => {
+      const result = await this.ingest(value)
+      return result?.record.kind === 'peer-record' && result.record.issuer === cellId
+    }, this.init.log, signal)
     return this.init.store.peerRecord(cellId)
   }
 
