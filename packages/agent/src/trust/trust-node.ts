@@ -237,11 +237,15 @@ export class TrustNode extends EventEmitter<TrustNodeEvents> {
   async resolve (cellId: string, signal?: AbortSignal): Promise<PeerRecord | undefined> {
     const known = this.init.store.peerRecord(cellId)
     if (known != null || this.init.libp2p.getPeers().length === 0) return known
+    // A cell outside the horizon lands in the quarantine, not the store,
+    // so the record is taken from the ingest result.
+    let found: PeerRecord | undefined
     await lookUpPeerRecord(this.init.libp2p, cellId, async value => {
       const result = await this.ingest(value)
-      return result?.record.kind === 'peer-record' && result.record.issuer === cellId
+      if (result?.record.kind === 'peer-record' && result.record.issuer === cellId) found = result.record.record
+      return found != null
     }, this.init.log, signal)
-    return this.init.store.peerRecord(cellId)
+    return found ?? this.init.store.peerRecord(cellId)
   }
 
   /**
