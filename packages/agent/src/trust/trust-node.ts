@@ -366,10 +366,8 @@ export class TrustNode extends EventEmitter<TrustNodeEvents> {
   }
 
   /**
-   * A seq no record of this cell has used. The store learns a seq only
-   * once the record is stored, which is a few awaits later; two records
-   * issued in the same millisecond (two API calls at once) would both
-   * read the same last seq and the second would be refused as a conflict.
+   * A seq no record of this cell has used. The store learns a seq a few
+   * awaits later, so two records issued in one millisecond would clash.
    */
   private nextOwnSeq (now: number): number {
     const stored = this.init.store.versionVector().get(this.selfId) ?? 0
