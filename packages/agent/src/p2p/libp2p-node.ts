@@ -81,6 +81,12 @@ export async function createCellLibp2p (init: Libp2pNodeInit): Promise<CellLibp2
         // Cells on one LAN or one host use private and loopback addresses;
         // the public-DHT mappers would strip exactly those.
         peerInfoMapper: passthroughMapper,
+        // By default a query waits, up to its whole timeout, for a first
+        // peer in the routing table. A cell alone, or among DHT clients
+        // only, would then hang every lookup (an API call) for that long;
+        // instead a query with no peers ends at once with what the cell
+        // holds, and the peer-record publisher retries its put on a backoff.
+        allowQueryWithZeroPeers: true,
         ...init.dht
       }),
       pubsub: gossipsub({

@@ -53,6 +53,18 @@ export const CATCH_UP_ATTEMPTS = 7
 export const GOSSIP_STREAM_CHECK_INTERVAL = 5000
 /** Directly trusted cells without a connection redialed per periodic sync round. */
 export const REDIAL_PER_ROUND = 4
+/**
+ * A peer-record DHT put that no DHT server took is tried again this many
+ * ms later, doubling up to DHT_PUT_RETRY_MAX (a backstop: the put is also
+ * tried again whenever a DHT server connects)...
+ */
+export const DHT_PUT_RETRY_MIN = 1000
+export const DHT_PUT_RETRY_MAX = 60_000
+/**
+ * ...this long after identify shows the server's DHT protocol, since the
+ * DHT adds the server to its routing table asynchronously after that.
+ */
+export const DHT_PUT_SERVER_SETTLE = 250
 /** Periodic sync with one random connected peer. */
 export const SYNC_INTERVAL = 30_000
 /** Invite redemption, dial included. */

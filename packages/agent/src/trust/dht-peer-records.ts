@@ -3,7 +3,8 @@
  * looking up another's. The DHT is where a cell id that gossip never
  * brought is resolved (`cell cells <id>`, dialing a cell trusted by id).
  */
-import { SYNC_TIMEOUT } from './constants.ts'
+import { DHT_PROTOCOL } from '../constants.ts'
+import { DHT_PUT_RETRY_MAX, DHT_PUT_RETRY_MIN, DHT_PUT_SERVER_SETTLE, SYNC_TIMEOUT } from './constants.ts'
 import { peerRecordKey } from './dht-records.ts'
 import type { CellLibp2p } from '../p2p/libp2p-node.ts'
 import type { Logger } from 'pino'
@@ -11,8 +12,9 @@ import type { Logger } from 'pino'
 /**
  * Puts this cell's latest peer record in the DHT, in the background: a
  * put needs DHT servers among the peers and can be slow. At most one put
- * runs at a time; a record no server took is put again on the next
- * `retry` (a cell's first put usually finds no peers yet).
+ * runs at a time. A put no server took is tried again shortly after a
+ * DHT server connects, and otherwise after a backoff (DHT_PUT_RETRY_MIN
+ * doubling to DHT_PUT_RETRY_MAX).
  */
 export class DhtPeerRecordPublisher {
   private readonly libp2p: CellLibp2p
@@ -22,6 +24,9 @@ export class DhtPeerRecordPublisher {
   private published = false
   private running = false
   private stopped = false
+  private retryDelay = DHT_PUT_RETRY_MIN
+  private retryTimer?: NodeJS.Timeout
+  private topologyId?: string
 
   constructor (libp2p: CellLibp2p, log: Logger) {
     this.libp2p = libp2p
@@ -29,26 +34,43 @@ export class DhtPeerRecordPublisher {
     this.log = log
   }
 
+  /** Watch for DHT servers connecting (identify shows their protocol). */
+  async start (): Promise<void> {
+    this.topologyId = await this.libp2p.register(DHT_PROTOCOL, { onConnect: () => { this.serverConnected() } })
+  }
+
   /** Put this envelope from now on (it replaces the one before). */
   publish (envelope: Uint8Array): void {
     this.envelope = envelope
     this.published = false
+    this.retryDelay = DHT_PUT_RETRY_MIN
     this.put()
   }
 
-  /** Put the latest envelope again unless a DHT server already holds it. */
-  retry (): void {
-    if (!this.published) this.put()
+  /** Whether a DHT server has taken the latest envelope. */
+  get isPublished (): boolean {
+    return this.published
   }
 
   stop (): void {
     this.stopped = true
+    clearTimeout(this.retryTimer)
+    if (this.topologyId != null) this.libp2p.unregister(this.topologyId)
+  }
+
+  private serverConnected (): void {
+    if (this.published || this.stopped || this.envelope == null) return
+    this.retryDelay = DHT_PUT_RETRY_MIN
+    clearTimeout(this.retryTimer)
+    this.retryTimer = setTimeout(() => { this.put() }, DHT_PUT_SERVER_SETTLE)
+    this.retryTimer.unref()
   }
 
   private put (): void {
     const envelope = this.envelope
     if (envelope == null || this.running || this.stopped) return
     this.running = true
+    clearTimeout(this.retryTimer)
     void (async () => {
       try {
         let stored = false
@@ -61,8 +83,17 @@ export class DhtPeerRecordPublisher {
         this.log.debug({ err }, 'DHT put of peer record failed: %s', (err as Error).message)
       } finally {
         this.running = false
+        this.scheduleRetry()
       }
     })()
+  }
+
+  private scheduleRetry (): void {
+    if (this.published || this.stopped) return
+    clearTimeout(this.retryTimer)
+    this.retryTimer = setTimeout(() => { this.put() }, this.retryDelay)
+    this.retryTimer.unref()
+    this.retryDelay = Math.min(this.retryDelay * 2, DHT_PUT_RETRY_MAX)
   }
 }
 

@@ -84,8 +84,6 @@ export class TrustNode extends EventEmitter<TrustNodeEvents> {
     // Only the side with the lower id initiates, so one connection costs
     // one sync session rather than two.
     if (this.selfId < event.detail.toString()) void this.syncWith(event.detail).catch(() => {})
-    // A cell's first DHT put usually finds no peers yet; retry on connect.
-    this.dhtPublisher.retry()
   }
 
   constructor (init: TrustNodeInit) {
@@ -134,6 +132,7 @@ export class TrustNode extends EventEmitter<TrustNodeEvents> {
     }, { runOnLimitedConnection: false })
 
     libp2p.addEventListener('peer:connect', this.onConnect)
+    await this.dhtPublisher.start()
     const interval = this.init.syncInterval ?? SYNC_INTERVAL
     if (interval > 0) {
       this.syncTimer = setInterval(() => {
