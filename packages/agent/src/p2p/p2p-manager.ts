@@ -1,10 +1,11 @@
 /**
  * The `p2p` service: runs the libp2p node, reports peers joining and
  * leaving on the service bus, and looks for more cells through the DHT
- * whenever a new connection opens (so cells that only know a bootstrap cell
- * find each other within seconds).
+ * whenever a new DHT server connects (so cells that only know a bootstrap
+ * cell find each other within seconds).
  */
 import { multiaddr } from '@multiformats/multiaddr'
+import { DHT_PROTOCOL } from '../constants.ts'
 import { createCellLibp2p } from './libp2p-node.ts'
 import type { Libp2pNodeInit, CellLibp2p } from './libp2p-node.ts'
 import type { ServiceBus } from '../bus/service-bus.ts'
@@ -14,6 +15,12 @@ import type { Logger } from 'pino'
 /** Minimum spacing of DHT discovery walks, and the budget of one walk. */
 const DISCOVERY_INTERVAL = 2_000
 const DISCOVERY_TIMEOUT = 10_000
+/**
+ * Delay from identify showing a peer's DHT protocol to the walk: the DHT
+ * adds the peer to its routing table asynchronously after that, and a
+ * walk over an empty table ends at once.
+ */
+const DISCOVERY_SETTLE = 250
 const CONNECTIVITY_PING_PEERS = 5
 
 export interface P2PManagerInit {
@@ -32,6 +39,8 @@ export class P2PManager implements ServiceManager {
   private node?: CellLibp2p
   private lastWalk = 0
   private walking = false
+  private walkAgain = false
+  private walkTimer?: NodeJS.Timeout
 
   constructor (init: P2PManagerInit) {
     this.init = init
@@ -47,7 +56,6 @@ export class P2PManager implements ServiceManager {
 
     node.addEventListener('peer:connect', event => {
       this.init.bus.publish('peer:connected', { peer: event.detail.toString() })
-      this.discover()
     })
     node.addEventListener('peer:disconnect', event => {
       this.init.bus.publish('peer:disconnected', { peer: event.detail.toString() })
@@ -56,6 +64,7 @@ export class P2PManager implements ServiceManager {
     if (node.status !== 'started') {
       await node.start()
     }
+    await node.register(DHT_PROTOCOL, { onConnect: () => { this.discoverSoon() } })
     await this.init.onStarted?.(node)
     this.init.log.info({ peerId: node.peerId.toString(), addrs: node.getMultiaddrs().map(String) }, 'libp2p listening')
   }
@@ -63,6 +72,8 @@ export class P2PManager implements ServiceManager {
   async stop (): Promise<void> {
     const node = this.node
     this.node = undefined
+    clearTimeout(this.walkTimer)
+    this.walkTimer = undefined
     await node?.stop()
   }
 
@@ -102,14 +113,27 @@ export class P2PManager implements ServiceManager {
     return connection.remotePeer.toString()
   }
 
+  /** A walk once the DHT knows the new server, and at most every DISCOVERY_INTERVAL. */
+  private discoverSoon (): void {
+    if (this.walkTimer != null || this.node == null) return
+    const delay = Math.max(DISCOVERY_SETTLE, this.lastWalk + DISCOVERY_INTERVAL - Date.now())
+    this.walkTimer = setTimeout(() => {
+      this.walkTimer = undefined
+      this.discover()
+    }, delay)
+    this.walkTimer.unref()
+  }
+
   private discover (): void {
     const node = this.node
-    const now = Date.now()
-    if (node == null || this.walking || now - this.lastWalk < DISCOVERY_INTERVAL) {
+    if (node == null) return
+    if (this.walking) {
+      // Servers that connected during a walk may know cells it missed.
+      this.walkAgain = true
       return
     }
     this.walking = true
-    this.lastWalk = now
+    this.lastWalk = Date.now()
 
     void (async () => {
       try {
@@ -130,6 +154,10 @@ export class P2PManager implements ServiceManager {
         this.init.log.debug({ err }, 'DHT discovery walk ended: %s', (err as Error).message)
       } finally {
         this.walking = false
+        if (this.walkAgain) {
+          this.walkAgain = false
+          this.discoverSoon()
+        }
       }
     })()
   }
