@@ -2,10 +2,13 @@
  * The agent's catch-up sync (packages/agent/src/trust/catch-up-sync.ts) in
  * virtual time: when a cell's horizon gains issuers whose peer record it
  * lacks, it syncs with those issuers where linked, then with a few other
- * neighbours (directly trusted ones first), one session after another
- * until nothing is missing, and tries again later, further apart each time.
+ * neighbours (vouchers for the issuers first, then directly trusted ones),
+ * one session after another until nothing is missing; while records are
+ * still missing it also syncs with a few vouchers it has no link to, as
+ * the agent dials them (the model does not keep that link for gossip);
+ * and it tries again later, further apart each time.
  */
-import { CATCH_UP_ATTEMPTS, CATCH_UP_DELAY, CATCH_UP_MAX_ISSUERS, CATCH_UP_PEERS } from '@cell/agent'
+import { CATCH_UP_ATTEMPTS, CATCH_UP_DELAY, CATCH_UP_MAX_DIALS, CATCH_UP_MAX_ISSUERS, CATCH_UP_PEERS } from '@cell/agent'
 
 export interface ModelCatchUpInit {
   /** Run `task` after `delay` virtual ms */
@@ -16,6 +19,10 @@ export interface ModelCatchUpInit {
   linked(cell: number): Array<{ index: number, id: string }>
   /** Cell ids the cell trusts itself */
   directlyTrusted(cell: number): Set<string>
+  /** Cells with a current attestation of one of `issuers` in the cell's store, whose peer record it holds */
+  vouchers(cell: number, issuers: Set<string>): Array<{ index: number, id: string }>
+  /** Whether a dial from `cell` to `other` would connect (both online, same side of any partition) */
+  reachable(cell: number, other: number): boolean
   /** One sync session (with its repeat rounds); `done` runs when it ended either way */
   sync(initiator: number, responder: number, done: () => void): void
 }
@@ -72,11 +79,22 @@ export class ModelCatchUp {
     const wanted = state.wanted
     state.wanted = new Set()
 
-    const queue = this.peersToAsk(cell, state, wanted)
+    const vouchers = this.init.vouchers(cell, wanted)
+    const linked = this.init.linked(cell)
+    const queue = this.peersToAsk(cell, state, wanted, linked, new Set(vouchers.map(voucher => voucher.id)))
+    const unlinked = vouchers.filter(voucher => !state.asked.has(voucher.index) && !linked.some(peer => peer.index === voucher.index))
+    let dials = 0
 
     const next = (): void => {
-      const peer = queue.shift()
-      if (peer != null && [...wanted].some(issuer => this.lacks(cell, issuer))) {
+      const stillLacking = [...wanted].some(issuer => this.lacks(cell, issuer))
+      let peer = queue.shift()
+      while (peer == null && stillLacking && dials < CATCH_UP_MAX_DIALS && unlinked.length > 0) {
+        const voucher = unlinked.shift()!
+        dials++
+        state.asked.add(voucher.index)
+        if (this.init.reachable(cell, voucher.index)) peer = voucher
+      }
+      if (peer != null && stillLacking) {
         state.asked.add(peer.index)
         this.init.sync(cell, peer.index, next)
         return
@@ -92,13 +110,13 @@ export class ModelCatchUp {
 
   /**
    * Linked wanted issuers (up to CATCH_UP_MAX_ISSUERS), then CATCH_UP_PEERS
-   * others: directly trusted ones first (they keep the same issuers), and
-   * within each kind those not asked yet in this catch-up.
+   * others: vouchers first (they keep the issuers they vouch for), then
+   * directly trusted ones, and within each kind those not asked yet in
+   * this catch-up.
    */
-  private peersToAsk (cell: number, state: CellState, wanted: Set<string>): Array<{ index: number, id: string }> {
+  private peersToAsk (cell: number, state: CellState, wanted: Set<string>, peers: Array<{ index: number, id: string }>, vouchers: Set<string>): Array<{ index: number, id: string }> {
     const direct = this.init.directlyTrusted(cell)
-    const rank = (peer: { index: number, id: string }): number => (direct.has(peer.id) ? 2 : 0) + (state.asked.has(peer.index) ? 0 : 1)
-    const peers = this.init.linked(cell)
+    const rank = (peer: { index: number, id: string }): number => (vouchers.has(peer.id) ? 4 : 0) + (direct.has(peer.id) ? 2 : 0) + (state.asked.has(peer.index) ? 0 : 1)
     const issuers = peers.filter(peer => wanted.has(peer.id)).slice(0, CATCH_UP_MAX_ISSUERS)
     const others = peers.filter(peer => !wanted.has(peer.id)).sort((a, b) => rank(b) - rank(a))
     return [...issuers, ...others.slice(0, CATCH_UP_PEERS)]

@@ -55,10 +55,12 @@ export class ModelNetwork extends EventEmitter<NetworkEvents> implements SimNetw
   /** Per cell, rejected gossip messages per sending cell id */
   private readonly rejected: Array<Map<string, number>> = []
   private readonly catchUp: ModelCatchUp
+  private readonly indexById: Map<string, number>
 
   private constructor (init: NetworkInit) {
     super()
     this.identities = init.identities
+    this.indexById = new Map(init.identities.map(identity => [identity.id, identity.index]))
     this.graph = init.graph
     this.links = init.links
     this.random = init.random
@@ -72,6 +74,8 @@ export class ModelNetwork extends EventEmitter<NetworkEvents> implements SimNetw
       hasPeerRecord: (cell, issuer) => this.cells[cell].peerRecord(issuer) != null,
       linked: cell => [...this.graph[cell]].filter(other => this.links.up(cell, other)).map(index => ({ index, id: this.identities[index].id })),
       directlyTrusted: cell => new Set([...this.cells[cell].view().entries.values()].filter(entry => entry.source !== 'indirect').map(entry => entry.cellId)),
+      vouchers: (cell, issuers) => this.vouchers(cell, issuers),
+      reachable: (cell, other) => this.links.up(cell, other),
       sync: (initiator, responder, done) => { this.sync(initiator, responder, 0, done) }
     })
   }
@@ -266,6 +270,19 @@ export class ModelNetwork extends EventEmitter<NetworkEvents> implements SimNetw
     const record = await this.cells[index].ingest(bytes)
     if (record == null || !this.cells[index].firstSight(bytes)) return
     this.relay(index, -1, record.kind === 'peer-record' ? 'peer-records' : 'attestations', bytes)
+  }
+
+  /** See ModelCatchUpInit.vouchers. */
+  private vouchers (cell: number, issuers: Set<string>): Array<{ index: number, id: string }> {
+    const model = this.cells[cell]
+    const self = this.identities[cell].id
+    const found = new Map<string, number>()
+    for (const { record } of model.store.attestations()) {
+      if (record.level === 'none' || !issuers.has(record.subject) || record.issuer === self || found.has(record.issuer)) continue
+      const index = this.indexById.get(record.issuer)
+      if (index != null && model.peerRecord(record.issuer) != null) found.set(record.issuer, index)
+    }
+    return [...found].map(([id, index]) => ({ id, index }))
   }
 
   private changed (index: number): void {

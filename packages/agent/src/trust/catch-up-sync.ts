@@ -6,19 +6,27 @@
  * gossip (a trusted cell vouching for a new one) would otherwise wait up
  * to a round for the new issuers' peer records. It syncs first with the
  * new issuers themselves where connected (a cell always holds its own
- * records), then with a few other peers, directly trusted ones first (they
- * vouch for the new issuers, so they likely hold their records). Those
- * peers may be fetching the records at this very moment, so what is still
- * missing is asked for again a few times, further apart each time.
+ * records), then with a few other peers: those that vouch for a new
+ * issuer first (an attestation puts its subject in the attester's
+ * horizon, so the attester keeps the subject's records), then directly
+ * trusted ones. Those peers may be fetching the records at this very
+ * moment, so what is still missing is asked for again a few times,
+ * further apart each time.
+ *
+ * No connected peer may keep the new issuers at all: interest is not
+ * transitive along connections, and after a partition heals a cell's
+ * neighbours can all lie outside the new issuers' reach. So while records
+ * are still missing, a few vouchers without a connection are dialed at
+ * the addresses of their signed peer records and asked too.
  *
  * The sessions run one after another and stop once nothing is missing:
  * run side by side, every peer sent the same records, and at a few
  * hundred cells on one host the duplicates cost more than the records.
- * A retry prefers peers not asked yet in this catch-up, directly trusted
- * ones still first (they keep the same issuers): asking the same two
- * every time left a cell without a record its other neighbours held.
+ * A retry prefers peers not asked yet in this catch-up: asking the same
+ * two every time left a cell without a record its other neighbours held.
  */
-import { CATCH_UP_ATTEMPTS, CATCH_UP_DELAY, CATCH_UP_MAX_ISSUERS, CATCH_UP_PEERS } from './constants.ts'
+import { peerIdFromString } from '@libp2p/peer-id'
+import { CATCH_UP_ATTEMPTS, CATCH_UP_DELAY, CATCH_UP_MAX_DIALS, CATCH_UP_MAX_ISSUERS, CATCH_UP_PEERS } from './constants.ts'
 import type { CellLibp2p } from '../p2p/libp2p-node.ts'
 import type { TrustStore } from '@cell/trust'
 import type { PeerId } from '@libp2p/interface'
@@ -32,6 +40,8 @@ export interface CatchUpSyncInit {
   directlyTrusted(): Set<string>
   /** One sync (with its repeat rounds) with a connected peer */
   syncWith(peer: PeerId): Promise<unknown>
+  /** Connect to a cell at the addresses its peer record lists; undefined if unreachable */
+  dial(cellId: string): Promise<PeerId | undefined>
 }
 
 export class CatchUpSync {
@@ -81,10 +91,18 @@ export class CatchUpSync {
     const wanted = this.wanted
     this.wanted = new Set()
 
-    for (const peer of this.peersToAsk(wanted)) {
+    const vouchers = this.vouchersFor(wanted)
+    for (const peer of this.peersToAsk(wanted, vouchers)) {
       if (this.stopped || !this.stillLacking(wanted)) break
-      this.asked.add(peer.toString())
-      await this.init.syncWith(peer).catch(() => {})
+      await this.ask(peer)
+    }
+
+    const unconnected = [...vouchers].filter(id => !this.asked.has(id) && this.init.libp2p.getConnections(peerIdFromString(id)).length === 0)
+    for (const voucher of unconnected.slice(0, CATCH_UP_MAX_DIALS)) {
+      if (this.stopped || !this.stillLacking(wanted)) break
+      this.asked.add(voucher)
+      const peer = await this.init.dial(voucher)
+      if (peer != null) await this.ask(peer)
     }
 
     for (const issuer of wanted) {
@@ -97,18 +115,37 @@ export class CatchUpSync {
     }
   }
 
+  private async ask (peer: PeerId): Promise<void> {
+    this.asked.add(peer.toString())
+    await this.init.syncWith(peer).catch(() => {})
+  }
+
   /**
    * Connected wanted issuers (up to CATCH_UP_MAX_ISSUERS), then
-   * CATCH_UP_PEERS others: directly trusted ones first, and within each
-   * kind those not asked yet in this catch-up.
+   * CATCH_UP_PEERS others: vouchers first, then directly trusted ones,
+   * and within each kind those not asked yet in this catch-up.
    */
-  private peersToAsk (wanted: Set<string>): PeerId[] {
+  private peersToAsk (wanted: Set<string>, vouchers: Set<string>): PeerId[] {
     const direct = this.init.directlyTrusted()
-    const rank = (peer: string): number => (direct.has(peer) ? 2 : 0) + (this.asked.has(peer) ? 0 : 1)
+    const rank = (peer: string): number => (vouchers.has(peer) ? 4 : 0) + (direct.has(peer) ? 2 : 0) + (this.asked.has(peer) ? 0 : 1)
     const peers = this.init.libp2p.getPeers()
     const issuers = peers.filter(peer => wanted.has(peer.toString())).slice(0, CATCH_UP_MAX_ISSUERS)
     const others = peers.filter(peer => !wanted.has(peer.toString())).sort((a, b) => rank(b.toString()) - rank(a.toString()))
     return [...issuers, ...others.slice(0, CATCH_UP_PEERS)]
+  }
+
+  /**
+   * Cells with a current attestation of a wanted issuer whose peer record
+   * this cell holds (so it knows where to dial them), itself excluded.
+   */
+  private vouchersFor (wanted: Set<string>): Set<string> {
+    const self = this.init.libp2p.peerId.toString()
+    const vouchers = new Set<string>()
+    for (const { record } of this.init.store.attestations()) {
+      if (record.level === 'none' || !wanted.has(record.subject) || record.issuer === self) continue
+      if (this.init.store.peerRecord(record.issuer) != null) vouchers.add(record.issuer)
+    }
+    return vouchers
   }
 
   private stillLacking (issuers: Set<string>): boolean {

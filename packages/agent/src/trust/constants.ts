@@ -37,6 +37,12 @@ export const SYNC_MAX_ROUNDS = 5
  */
 export const CATCH_UP_MAX_ISSUERS = 8
 export const CATCH_UP_PEERS = 2
+/**
+ * ...and, while records are still missing, with up to this many cells
+ * that vouch for a missing issuer (they keep its records) and have no
+ * connection: dialed at the addresses of their signed peer records.
+ */
+export const CATCH_UP_MAX_DIALS = 2
 /** ...this many ms later (one sync for a burst of changes), doubling on each retry... */
 export const CATCH_UP_DELAY = 100
 /**

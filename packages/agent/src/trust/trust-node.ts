@@ -94,7 +94,8 @@ export class TrustNode extends EventEmitter<TrustNodeEvents> {
     this.dhtPublisher = new DhtPeerRecordPublisher(init.libp2p, init.log)
     this.trustedConnections = new TrustedConnections(init.libp2p, init.log, id => init.store.peerRecord(id)?.multiaddrs ?? [])
     this.catchUp = new CatchUpSync({
-      libp2p: init.libp2p, store: init.store, log: init.log, directlyTrusted: () => this.directlyTrusted(), syncWith: async peer => this.syncWith(peer)
+      libp2p: init.libp2p, store: init.store, log: init.log, directlyTrusted: () => this.directlyTrusted(), syncWith: async peer => this.syncWith(peer),
+      dial: async id => this.trustedConnections.dialAtRecordedAddresses(id)
     })
     this.forwarder = new SyncedForwarder({ libp2p: init.libp2p, log: init.log, now: this.now })
     this.validator = new GossipValidator({ store: init.store, log: init.log, now: this.now, onAccepted: record => { this.apply(record) } })

@@ -20,6 +20,7 @@
 import { KEEP_ALIVE } from '@libp2p/interface'
 import { peerIdFromString } from '@libp2p/peer-id'
 import { multiaddr } from '@multiformats/multiaddr'
+import type { PeerId } from '@libp2p/interface'
 import type { Multiaddr } from '@multiformats/multiaddr'
 import type { CellLibp2p } from '../p2p/libp2p-node.ts'
 import type { Logger } from 'pino'
@@ -28,7 +29,7 @@ import type { Logger } from 'pino'
 export const TRUSTED_TAG = `${KEEP_ALIVE}-pic-trusted`
 /** Tag value: above the DHT's and gossipsub's, so pruning keeps these longest. */
 const TRUSTED_TAG_VALUE = 100
-/** One redial attempt of a trusted cell, ms. */
+/** One dial attempt, ms. */
 const REDIAL_TIMEOUT = 10_000
 
 /** The multiaddrs a cell's signed peer record lists (none when its record is unknown). */
@@ -73,11 +74,24 @@ export class TrustedConnections {
     const missing = [...this.tagged].filter(id => this.libp2p.getConnections(peerIdFromString(id)).length === 0).slice(0, limit)
     await Promise.all(missing.map(async id => {
       await this.setTag(id, { value: TRUSTED_TAG_VALUE })
-      await this.addRecordedAddresses(id)
-      await this.libp2p.dial(peerIdFromString(id), { signal: AbortSignal.timeout(REDIAL_TIMEOUT) }).catch(err => {
-        this.log.debug({ err, peer: id }, 'trusted cell %s unreachable: %s', id, (err as Error).message)
-      })
+      await this.dialAtRecordedAddresses(id)
     }))
+  }
+
+  /**
+   * Dial a cell, trusted or not, at the addresses its signed peer record
+   * lists as well as those libp2p knows. Resolves to its peer id once
+   * connected, or undefined when it could not be reached.
+   */
+  async dialAtRecordedAddresses (id: string): Promise<PeerId | undefined> {
+    await this.addRecordedAddresses(id)
+    try {
+      const connection = await this.libp2p.dial(peerIdFromString(id), { signal: AbortSignal.timeout(REDIAL_TIMEOUT) })
+      return connection.remotePeer
+    } catch (err) {
+      this.log.debug({ err, peer: id }, 'cell %s unreachable: %s', id, (err as Error).message)
+      return undefined
+    }
   }
 
   private async addRecordedAddresses (id: string): Promise<void> {
