@@ -19,7 +19,7 @@ export interface ModelCatchUpInit {
   linked(cell: number): Array<{ index: number, id: string }>
   /** Cell ids the cell trusts itself */
   directlyTrusted(cell: number): Set<string>
-  /** Cells with a current attestation of one of `issuers` in the cell's store, whose peer record it holds */
+  /** Issuers of an attestation (not a revocation) of one of `issuers` in the cell's store, whose peer record it holds */
   vouchers(cell: number, issuers: Set<string>): Array<{ index: number, id: string }>
   /** Whether a dial from `cell` to `other` would connect (both online, same side of any partition) */
   reachable(cell: number, other: number): boolean

@@ -135,8 +135,9 @@ export class CatchUpSync {
   }
 
   /**
-   * Cells with a current attestation of a wanted issuer whose peer record
-   * this cell holds (so it knows where to dial them), itself excluded.
+   * Issuers of a stored attestation (not a revocation) of a wanted issuer
+   * whose peer record this cell holds, so it knows where to dial them;
+   * itself excluded. The store drops expired attestations on its own.
    */
   private vouchersFor (wanted: Set<string>): Set<string> {
     const self = this.init.libp2p.peerId.toString()
