@@ -9,6 +9,8 @@
  * `upsert()` + `view()` after one random change (70% new attestations,
  * 30% revocations), median over 60 changes; the engine falls back to a
  * full recompute when a change alters distances, which is counted.
+ * "horizon" times `upsert()` + `horizon()` (the views of all six scopes,
+ * as the agent asks after every change) over another 60 changes.
  */
 import { TrustEngine } from '@cell/trust'
 import { median, percentile, report } from './stats.ts'
@@ -84,10 +86,24 @@ for (const cells of [100, 1000, 10_000]) {
   }
   const after = engine.stats()
   const fallbacks = after.fullBuilds - before.fullBuilds
+
+  // The agent asks for the horizon (every scope's view) after each change.
+  // No attestation here names a scope, so all six share one flow state.
+  const horizon: number[] = []
+  for (let change = 0; change < 60; change++) {
+    const from = ids[Math.floor(random() * cells)]
+    const to = ids[Math.floor(random() * cells)]
+    if (from === to) continue
+    horizon.push(time(() => {
+      engine.upsert(attest(from, to, random() < 0.3 ? 'none' : 'full'))
+      engine.horizon(T0 + 1)
+    }))
+  }
   const label = `${attestations.length} attestations / ${cells} cells`
   rows.push([`${label}: load graph (ms)`, load])
   rows.push([`${label}: full view (ms, median)`, median(full), `${trusted} trusted`])
   rows.push([`${label}: incremental (ms, median)`, median(incremental), `p90 ${percentile(incremental, 90).toFixed(2)} ms, ${fallbacks}/${incremental.length} fell back to full`])
   rows.push([`${label}: incremental / full`, median(incremental) / median(full)])
+  rows.push([`${label}: horizon after a change, 6 scopes (ms, median)`, median(horizon), `${(median(horizon) / median(incremental)).toFixed(2)} × one scope's incremental view`])
 }
 report('trust metric', rows, 'median of 9 full builds after 2 warm-ups; 60 random single-attestation changes for incremental')

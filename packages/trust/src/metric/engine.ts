@@ -28,16 +28,13 @@ export interface TrustEngineStats {
   cacheHits: number
 }
 
-interface Cached {
-  state: FlowState
-  view: TrustView
-}
-
 export class TrustEngine {
   readonly selfId: string
   private readonly graph = new AttestationGraph()
   private readonly self: number
-  private readonly cache = new Map<Scope, Cached>()
+  /** Flow states by the scope they were computed for ('*' for the shared one) */
+  private readonly states = new Map<Scope, FlowState>()
+  private readonly views = new Map<Scope, TrustView>()
   private readonly log: Logger
   private readonly counters = { fullBuilds: 0, incrementalUpdates: 0, cacheHits: 0 }
 
@@ -71,28 +68,43 @@ export class TrustEngine {
     return this.graph.setVerified([...ids].filter(id => id !== this.selfId))
   }
 
-  /** The view for `scope` at `now`, from cache, incrementally, or rebuilt. */
+  /**
+   * The view for `scope` at `now`. Its flow state comes from cache,
+   * incrementally, or rebuilt; scopes no attestation names share the one
+   * computed for '*', since the same edges count for each of them (most
+   * attestations carry '*', so this saves most of the work).
+   */
   view (scope: Scope, now: number): TrustView {
-    const cached = this.cache.get(scope)
-    if (cached != null && now >= cached.state.layering.now && now < cached.state.validUntil) {
-      if (cached.state.version === this.graph.version) {
-        this.counters.cacheHits++
-        return cached.view
-      }
-      const changes = this.graph.changesSince(cached.state.version)
+    const state = this.flowState(this.flowKey(scope), now)
+    const cached = this.views.get(scope)
+    if (cached?.isCurrentFor(state) === true) {
+      this.counters.cacheHits++
+      return cached
+    }
+    const view = new TrustView(this.graph, state, scope, buildEntries(this.graph, state, scope), now, () => this.view(scope, now))
+    this.views.set(scope, view)
+    return view
+  }
+
+  private flowState (key: Scope, now: number): FlowState {
+    const cached = this.states.get(key)
+    if (cached != null && now >= cached.layering.now && now < cached.validUntil) {
+      if (cached.version === this.graph.version) return cached
+      const changes = this.graph.changesSince(cached.version)
       if (changes != null) {
-        cached.state.layering.now = now
-        if (updateFlowState(this.graph, cached.state, changes)) {
+        cached.layering.now = now
+        if (updateFlowState(this.graph, cached, changes)) {
           this.counters.incrementalUpdates++
-          return this.remember(scope, cached.state, now)
+          return cached
         }
       }
     }
 
     this.counters.fullBuilds++
-    const state = buildFlowState(this.graph, this.self, scope, now)
-    this.log.trace('rebuilt %s view: %d cells reached, flow %d', scope, state.nodes.length, state.network.value())
-    return this.remember(scope, state, now)
+    const state = buildFlowState(this.graph, this.self, key, now)
+    this.log.trace('rebuilt %s flow state: %d cells reached, flow %d', key, state.nodes.length, state.network.value())
+    this.states.set(key, state)
+    return state
   }
 
   /**
@@ -102,7 +114,12 @@ export class TrustEngine {
    */
   horizon (now: number): Set<string> {
     const ids = new Set<string>([this.selfId])
+    const counted = new Set<Scope>()
     for (const scope of VIEW_SCOPES) {
+      // Scopes that share a flow state trust the same cells.
+      const key = this.flowKey(scope)
+      if (counted.has(key)) continue
+      counted.add(key)
       for (const id of this.view(scope, now).entries.keys()) {
         ids.add(id)
       }
@@ -118,9 +135,8 @@ export class TrustEngine {
     return { cells: this.graph.ids.length, attestations, ...this.counters }
   }
 
-  private remember (scope: Scope, state: FlowState, now: number): TrustView {
-    const view = new TrustView(this.graph, state, buildEntries(this.graph, state), now, () => this.view(scope, now))
-    this.cache.set(scope, { state, view })
-    return view
+  /** The scope a view's flow state is computed for (see `view`). */
+  private flowKey (scope: Scope): Scope {
+    return this.graph.namesScope(scope) ? scope : '*'
   }
 }

@@ -145,10 +145,10 @@ function flowPaths (graph: AttestationGraph, state: FlowState, node: number): Ex
   return paths
 }
 
-export function explain (graph: AttestationGraph, state: FlowState, entries: ReadonlyMap<string, TrustEntry>, cellId: string): Explanation {
+export function explain (graph: AttestationGraph, state: FlowState, entries: ReadonlyMap<string, TrustEntry>, cellId: string, scope: Scope = state.layering.scope): Explanation {
   const { layering } = state
   const node = graph.index.get(cellId)
-  const base = { cellId, scope: layering.scope, at: layering.now }
+  const base = { cellId, scope, at: layering.now }
   if (node === layering.self) {
     return { ...base, trusted: true, distance: 0, paths: [], incoming: [], detail: 'this is the cell itself' }
   }

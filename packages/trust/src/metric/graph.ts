@@ -66,6 +66,8 @@ export class AttestationGraph {
   /** Edge changes since `changesFrom`; a structural change empties it */
   private changes: Change[] = []
   private changesFrom = 0
+  /** Per scope bit, the edges that name that scope itself (not through '*') */
+  private readonly edgesNaming = new Uint32Array(SCOPES.length)
 
   intern (id: string): number {
     let i = this.index.get(id)
@@ -100,8 +102,19 @@ export class AttestationGraph {
     }
     this.out[from].set(to, edge)
     this.in[to].set(from, edge)
+    if (current != null) this.countScopes(current.mask, -1)
+    this.countScopes(edge.mask, 1)
     this.logChange({ from, to })
     return true
+  }
+
+  /**
+   * Whether any edge names `scope` itself. When none does, an edge counts
+   * for the scope exactly when it carries '*', so the scope's view is the
+   * same as that of every other scope no edge names.
+   */
+  namesScope (scope: Scope): boolean {
+    return this.edgesNaming[SCOPES.indexOf(scope)] > 0
   }
 
   /**
@@ -149,6 +162,12 @@ export class AttestationGraph {
       return null
     }
     return this.changes.slice(this.changes.length - (this.version - version))
+  }
+
+  private countScopes (mask: number, delta: number): void {
+    for (let bit = 0; bit < SCOPES.length; bit++) {
+      if ((mask & (1 << bit)) !== 0 && (1 << bit) !== WILDCARD_BIT) this.edgesNaming[bit] += delta
+    }
   }
 
   private logChange (change: Change): void {

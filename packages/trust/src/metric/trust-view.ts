@@ -22,10 +22,10 @@ export class TrustView {
   private readonly version: number
   private readonly refresh: () => TrustView
 
-  constructor (graph: AttestationGraph, state: FlowState, entries: Map<string, TrustEntry>, at: number, refresh: () => TrustView) {
+  constructor (graph: AttestationGraph, state: FlowState, scope: Scope, entries: Map<string, TrustEntry>, at: number, refresh: () => TrustView) {
     this.graph = graph
     this.state = state
-    this.scope = state.layering.scope
+    this.scope = scope
     this.at = at
     this.entries = entries
     this.flow = state.network.value()
@@ -50,6 +50,11 @@ export class TrustView {
     if (this.graph.version !== this.version) {
       return this.refresh().explain(cellId)
     }
-    return explain(this.graph, this.state, this.entries, cellId)
+    return explain(this.graph, this.state, this.entries, cellId, this.scope)
+  }
+
+  /** Whether this view was computed from `state` as it stands now. */
+  isCurrentFor (state: FlowState): boolean {
+    return this.state === state && this.version === state.version
   }
 }

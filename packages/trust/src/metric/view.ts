@@ -27,10 +27,14 @@ export interface TrustEntry {
 const FULL = 2
 const MARGINAL = 1
 
-/** Trusted cells of a flow state, in distance order. */
-export function buildEntries (graph: AttestationGraph, state: FlowState): Map<string, TrustEntry> {
+/**
+ * Trusted cells of a flow state, in distance order. `scope` labels the
+ * indirect entries: a state computed for '*' serves every scope no edge
+ * names (see TrustEngine).
+ */
+export function buildEntries (graph: AttestationGraph, state: FlowState, scope: Scope = state.layering.scope): Map<string, TrustEntry> {
   const { network, nodes, slotOf, layering, sinkArc } = state
-  const { self, scope, mask, now } = layering
+  const { self, mask, now } = layering
   const levelOf = new Uint8Array(nodes.length)
   const entries = new Map<string, TrustEntry>()
 

@@ -82,6 +82,33 @@ describe('metric/engine', () => {
     assert.deepEqual(engine.view('mesh', NOW).get('B')?.scopes, ['mesh', 'dns'])
   })
 
+  it('computes one flow state for the scopes no attestation names, and a separate one once one is named', () => {
+    const engine = new TrustEngine({ selfId: 'A' })
+    engine.upsert(edge('A', 'B'))
+    engine.upsert(edge('B', 'C'))
+    const mesh = engine.view('mesh', NOW)
+    const files = engine.view('files', NOW)
+    assert.equal(engine.stats().fullBuilds, 1, 'mesh and files share the state built for *')
+    assert.deepEqual([...files.entries.keys()], [...mesh.entries.keys()])
+    assert.equal(files.scope, 'files')
+    assert.deepEqual(files.get('C')?.scopes, ['files'])
+    assert.equal(files.explain('C').scope, 'files')
+
+    // B vouches for D for files only: files gets a state of its own.
+    engine.upsert(edge('B', 'D', { scopes: ['files'] }))
+    assert.ok(engine.view('files', NOW).has('D'))
+    assert.ok(!engine.view('mesh', NOW).has('D'))
+    assert.equal(engine.view('mesh', NOW).explain('D').reason, 'out-of-scope')
+    assert.ok(!engine.view('dns', NOW).has('D'))
+    assert.equal(engine.stats().fullBuilds, 2)
+
+    // Once no attestation names files any more, it shares again.
+    engine.upsert(edge('B', 'D', { scopes: ['*'] }))
+    assert.ok(engine.view('files', NOW).has('D'))
+    assert.ok(engine.view('mesh', NOW).has('D'))
+    assert.deepEqual(engine.horizon(NOW), new Set(['A', 'B', 'C', 'D']))
+  })
+
   it('trusts verified cells in every scope without following their attestations', () => {
     const engine = new TrustEngine({ selfId: 'A' })
     engine.setVerified(['V', 'A'])
