@@ -34,7 +34,7 @@ export { dhtPeerRecordOptions } from './trust/dht-records.ts'
 export { summarise, missingFor } from './trust/sync-protocol.ts'
 export type { VersionVector, SyncPeerStore } from './trust/sync-protocol.ts'
 export {
-  ATTESTATION_TOPIC, CATCH_UP_ATTEMPTS, CATCH_UP_DELAY, CATCH_UP_MAX_DIALS, CATCH_UP_MAX_ISSUERS, CATCH_UP_PEERS, PEER_RECORD_TOPIC,
+  ATTESTATION_TOPIC, CATCH_UP_ATTEMPTS, CATCH_UP_DELAY, CATCH_UP_DIAL_FROM_ATTEMPT, CATCH_UP_MAX_DIALS, CATCH_UP_MAX_ISSUERS, CATCH_UP_PEERS, PEER_RECORD_TOPIC,
   RELAY_BURST, RELAY_MAX_AGE, RELAY_MAX_PEERS, RELAY_PER_SECOND, SCORE_THRESHOLDS, SYNC_MAX_ROUNDS
 } from './trust/constants.ts'
 export { RelayBudget } from './trust/relay-budget.ts'

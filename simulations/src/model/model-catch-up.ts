@@ -2,13 +2,14 @@
  * The agent's catch-up sync (packages/agent/src/trust/catch-up-sync.ts) in
  * virtual time: when a cell's horizon gains issuers whose peer record it
  * lacks, it syncs with those issuers where linked, then with a few other
- * neighbours (vouchers for the issuers first, then directly trusted ones),
- * one session after another until nothing is missing; while records are
- * still missing it also syncs with a few vouchers it has no link to, as
- * the agent dials them (the model does not keep that link for gossip);
- * and it tries again later, further apart each time.
+ * neighbours (directly trusted ones first),
+ * one session after another until nothing is missing; from a later
+ * attempt on, while records are still missing, it also syncs with a few
+ * vouchers it has no link to, as the agent dials them (the model does not
+ * keep that link for gossip); and it tries again later, further apart
+ * each time.
  */
-import { CATCH_UP_ATTEMPTS, CATCH_UP_DELAY, CATCH_UP_MAX_DIALS, CATCH_UP_MAX_ISSUERS, CATCH_UP_PEERS } from '@cell/agent'
+import { CATCH_UP_ATTEMPTS, CATCH_UP_DELAY, CATCH_UP_DIAL_FROM_ATTEMPT, CATCH_UP_MAX_DIALS, CATCH_UP_MAX_ISSUERS, CATCH_UP_PEERS } from '@cell/agent'
 
 export interface ModelCatchUpInit {
   /** Run `task` after `delay` virtual ms */
@@ -79,10 +80,11 @@ export class ModelCatchUp {
     const wanted = state.wanted
     state.wanted = new Set()
 
-    const vouchers = this.init.vouchers(cell, wanted)
     const linked = this.init.linked(cell)
-    const queue = this.peersToAsk(cell, state, wanted, linked, new Set(vouchers.map(voucher => voucher.id)))
-    const unlinked = vouchers.filter(voucher => !state.asked.has(voucher.index) && !linked.some(peer => peer.index === voucher.index))
+    const queue = this.peersToAsk(cell, state, wanted, linked)
+    const unlinked = attempt < CATCH_UP_DIAL_FROM_ATTEMPT
+      ? []
+      : this.init.vouchers(cell, wanted).filter(voucher => !state.asked.has(voucher.index) && !linked.some(peer => peer.index === voucher.index))
     let dials = 0
 
     const next = (): void => {
@@ -110,13 +112,12 @@ export class ModelCatchUp {
 
   /**
    * Linked wanted issuers (up to CATCH_UP_MAX_ISSUERS), then CATCH_UP_PEERS
-   * others: vouchers first (they keep the issuers they vouch for), then
-   * directly trusted ones, and within each kind those not asked yet in
-   * this catch-up.
+   * others: directly trusted ones first (they keep the same issuers), and
+   * within each kind those not asked yet in this catch-up.
    */
-  private peersToAsk (cell: number, state: CellState, wanted: Set<string>, peers: Array<{ index: number, id: string }>, vouchers: Set<string>): Array<{ index: number, id: string }> {
+  private peersToAsk (cell: number, state: CellState, wanted: Set<string>, peers: Array<{ index: number, id: string }>): Array<{ index: number, id: string }> {
     const direct = this.init.directlyTrusted(cell)
-    const rank = (peer: { index: number, id: string }): number => (vouchers.has(peer.id) ? 4 : 0) + (direct.has(peer.id) ? 2 : 0) + (state.asked.has(peer.index) ? 0 : 1)
+    const rank = (peer: { index: number, id: string }): number => (direct.has(peer.id) ? 2 : 0) + (state.asked.has(peer.index) ? 0 : 1)
     const issuers = peers.filter(peer => wanted.has(peer.id)).slice(0, CATCH_UP_MAX_ISSUERS)
     const others = peers.filter(peer => !wanted.has(peer.id)).sort((a, b) => rank(b) - rank(a))
     return [...issuers, ...others.slice(0, CATCH_UP_PEERS)]

@@ -6,18 +6,17 @@
  * gossip (a trusted cell vouching for a new one) would otherwise wait up
  * to a round for the new issuers' peer records. It syncs first with the
  * new issuers themselves where connected (a cell always holds its own
- * records), then with a few other peers: those that vouch for a new
- * issuer first (an attestation puts its subject in the attester's
- * horizon, so the attester keeps the subject's records), then directly
- * trusted ones. Those peers may be fetching the records at this very
- * moment, so what is still missing is asked for again a few times,
- * further apart each time.
+ * records), then with a few other peers, directly trusted ones first
+ * (they likely keep the same issuers). Those peers may be fetching the
+ * records at this very moment, so what is still missing is asked for
+ * again a few times, further apart each time.
  *
  * No connected peer may keep the new issuers at all: interest is not
  * transitive along connections, and after a partition heals a cell's
- * neighbours can all lie outside the new issuers' reach. So while records
- * are still missing, a few vouchers without a connection are dialed at
- * the addresses of their signed peer records and asked too.
+ * neighbours can all lie outside the new issuers' reach. A cell that
+ * attests an issuer keeps the issuer's records, so when records are still
+ * missing after a few attempts, a few such vouchers without a connection
+ * are dialed at the addresses of their signed peer records and asked too.
  *
  * The sessions run one after another and stop once nothing is missing:
  * run side by side, every peer sent the same records, and at a few
@@ -26,7 +25,7 @@
  * two every time left a cell without a record its other neighbours held.
  */
 import { peerIdFromString } from '@libp2p/peer-id'
-import { CATCH_UP_ATTEMPTS, CATCH_UP_DELAY, CATCH_UP_MAX_DIALS, CATCH_UP_MAX_ISSUERS, CATCH_UP_PEERS } from './constants.ts'
+import { CATCH_UP_ATTEMPTS, CATCH_UP_DELAY, CATCH_UP_DIAL_FROM_ATTEMPT, CATCH_UP_MAX_DIALS, CATCH_UP_MAX_ISSUERS, CATCH_UP_PEERS } from './constants.ts'
 import type { CellLibp2p } from '../p2p/libp2p-node.ts'
 import type { TrustStore } from '@cell/trust'
 import type { PeerId } from '@libp2p/interface'
@@ -91,13 +90,14 @@ export class CatchUpSync {
     const wanted = this.wanted
     this.wanted = new Set()
 
-    const vouchers = this.vouchersFor(wanted)
-    for (const peer of this.peersToAsk(wanted, vouchers)) {
+    for (const peer of this.peersToAsk(wanted)) {
       if (this.stopped || !this.stillLacking(wanted)) break
       await this.ask(peer)
     }
 
-    const unconnected = [...vouchers].filter(id => !this.asked.has(id) && this.init.libp2p.getConnections(peerIdFromString(id)).length === 0)
+    const unconnected = attempt < CATCH_UP_DIAL_FROM_ATTEMPT || !this.stillLacking(wanted)
+      ? []
+      : [...this.vouchersFor(wanted)].filter(id => !this.asked.has(id) && this.init.libp2p.getConnections(peerIdFromString(id)).length === 0)
     for (const voucher of unconnected.slice(0, CATCH_UP_MAX_DIALS)) {
       if (this.stopped || !this.stillLacking(wanted)) break
       this.asked.add(voucher)
@@ -122,12 +122,15 @@ export class CatchUpSync {
 
   /**
    * Connected wanted issuers (up to CATCH_UP_MAX_ISSUERS), then
-   * CATCH_UP_PEERS others: vouchers first, then directly trusted ones,
-   * and within each kind those not asked yet in this catch-up.
+   * CATCH_UP_PEERS others: directly trusted ones first, and within each
+   * kind those not asked yet in this catch-up. Connected vouchers are not
+   * preferred: when one attestation widens many horizons, its issuer is
+   * every cell's voucher and is still fetching the records itself (at 500
+   * simulated cells that doubled the messages per delivery).
    */
-  private peersToAsk (wanted: Set<string>, vouchers: Set<string>): PeerId[] {
+  private peersToAsk (wanted: Set<string>): PeerId[] {
     const direct = this.init.directlyTrusted()
-    const rank = (peer: string): number => (vouchers.has(peer) ? 4 : 0) + (direct.has(peer) ? 2 : 0) + (this.asked.has(peer) ? 0 : 1)
+    const rank = (peer: string): number => (direct.has(peer) ? 2 : 0) + (this.asked.has(peer) ? 0 : 1)
     const peers = this.init.libp2p.getPeers()
     const issuers = peers.filter(peer => wanted.has(peer.toString())).slice(0, CATCH_UP_MAX_ISSUERS)
     const others = peers.filter(peer => !wanted.has(peer.toString())).sort((a, b) => rank(b.toString()) - rank(a.toString()))

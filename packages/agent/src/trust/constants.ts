@@ -38,10 +38,15 @@ export const SYNC_MAX_ROUNDS = 5
 export const CATCH_UP_MAX_ISSUERS = 8
 export const CATCH_UP_PEERS = 2
 /**
- * ...and, while records are still missing, with up to this many cells
+ * ...and, from this attempt on (about 1.5 s after the horizon changed)
+ * while records are still missing, with up to CATCH_UP_MAX_DIALS cells
  * that vouch for a missing issuer (they keep its records) and have no
- * connection: dialed at the addresses of their signed peer records.
+ * connection, dialed at the addresses of their signed peer records. Not
+ * sooner: when one attestation widens a hundred horizons at once, the
+ * neighbours usually have the records within the first attempts, and
+ * dialing at once sent every one of those cells to the same attester.
  */
+export const CATCH_UP_DIAL_FROM_ATTEMPT = 3
 export const CATCH_UP_MAX_DIALS = 2
 /** ...this many ms later (one sync for a burst of changes), doubling on each retry... */
 export const CATCH_UP_DELAY = 100
