@@ -2,12 +2,11 @@
  * The agent's catch-up sync (packages/agent/src/trust/catch-up-sync.ts) in
  * virtual time: when a cell's horizon gains issuers whose peer record it
  * lacks, it syncs with those issuers where linked, then with a few other
- * neighbours (directly trusted ones first),
- * one session after another until nothing is missing; from a later
- * attempt on, while records are still missing, it also syncs with a few
- * vouchers it has no link to, as the agent dials them (the model does not
- * keep that link for gossip); and it tries again later, further apart
- * each time.
+ * neighbours (directly trusted ones first), one session after another
+ * until nothing is missing; from a later attempt on, while records are
+ * still missing, it also syncs with a few vouchers it has no link to, as
+ * the agent dials them (the model does not keep that link for gossip);
+ * and it tries again later, further apart each time.
  */
 import { CATCH_UP_ATTEMPTS, CATCH_UP_DELAY, CATCH_UP_DIAL_FROM_ATTEMPT, CATCH_UP_MAX_DIALS, CATCH_UP_MAX_ISSUERS, CATCH_UP_PEERS } from '@cell/agent'
 
