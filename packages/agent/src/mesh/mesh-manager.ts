@@ -3,7 +3,8 @@
  * views and the peer records into the mesh package's desired state and
  * reconciles the backend towards it at start, on every `trust:changed`
  * (attestations, revocations and peer records all arrive that way), when
- * an attestation expires, and when the mesh config changes. It announces
+ * an attestation or a peer record in use expires, and when the mesh config
+ * changes. It announces
  * the cell's own WireGuard endpoints in its peer record and re-announces
  * them when the machine's addresses change.
  */
@@ -197,14 +198,17 @@ export class MeshManager implements ServiceManager {
     if (trust == null || reconciler == null || this.keyPath == null) return
     const startedAt = Date.now()
     const settings = this.init.settings()
+    let nextPeerRecordExpiry = Infinity
     try {
       const views = new Map(VIEW_SCOPES.map(scope => [scope, trust.node.view(scope).entries.keys()]))
-      const { peers, pending } = meshPeerInputs({
+      const { peers, pending, nextExpiry } = meshPeerInputs({
         selfId: this.init.identity.cellId,
         views,
         peerRecord: id => trust.records.peerRecord(id),
-        manualPeers: settings.manualPeers
+        manualPeers: settings.manualPeers,
+        now: startedAt
       })
+      nextPeerRecordExpiry = nextExpiry
       const desired = desiredMeshState({
         self: { privateKeyPath: this.keyPath, listenPort: settings.listenPort, overlay: this.init.overlay, interfaceName: this.started?.interfaceName },
         peers,
@@ -224,7 +228,7 @@ export class MeshManager implements ServiceManager {
       this.last = { at: new Date().toISOString(), reason, durationMs: Date.now() - startedAt, changes: {}, error: (err as Error).message }
       this.log.error({ err, reason }, 'mesh reconcile failed: %s', (err as Error).message)
     }
-    this.scheduleExpiry(trust)
+    this.scheduleExpiry(trust, nextPeerRecordExpiry)
     await this.announceIfChanged()
   }
 
@@ -322,11 +326,14 @@ export class MeshManager implements ServiceManager {
     }
   }
 
-  /** Reconcile again when the next live attestation expires. */
-  private scheduleExpiry (trust: TrustManager): void {
+  /**
+   * Reconcile again when the next live attestation or the next peer record
+   * in use expires: either changes the peers without raising any event.
+   */
+  private scheduleExpiry (trust: TrustManager, nextPeerRecordExpiry: number): void {
     clearTimeout(this.expiryTimer)
     const now = Date.now()
-    let next = Infinity
+    let next = nextPeerRecordExpiry
     for (const attestation of trust.records.liveAttestations(now)) {
       if (attestation.notAfter < next) next = attestation.notAfter
     }

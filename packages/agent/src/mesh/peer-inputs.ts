@@ -1,8 +1,8 @@
 /**
  * What the trust layer knows, turned into the mesh package's inputs: one
- * `MeshPeerInput` per cell trusted for at least one scope that has a peer
- * record, plus the manual (non-cell) peers from the config. Pure, so the
- * mapping is tested without a network and replayed in simulations.
+ * `MeshPeerInput` per cell trusted for at least one scope that has a live
+ * peer record, plus the manual (non-cell) peers from the config. Pure, so
+ * the mapping is tested without a network and replayed in simulations.
  */
 import { cellPublicKeyRaw, deriveOverlayAddresses } from '@cell/trust'
 import { MANUAL_PEER_PREFIX } from './constants.ts'
@@ -11,7 +11,7 @@ import type { MeshPeerInput, OverlayPair } from '@cell/mesh'
 import type { PeerRecord } from '@cell/trust'
 
 /** The fields of a peer record the mesh reads. */
-export type MeshPeerRecord = Pick<PeerRecord, 'cellId' | 'wgPublicKey' | 'wgEndpoints' | 'overlay' | 'advertisedPrefixes'>
+export type MeshPeerRecord = Pick<PeerRecord, 'cellId' | 'wgPublicKey' | 'wgEndpoints' | 'overlay' | 'advertisedPrefixes' | 'notAfter'>
 
 export interface PeerInputSource {
   /** This cell's id; never its own peer */
@@ -21,12 +21,21 @@ export interface PeerInputSource {
   /** The newest peer record of a cell, if known */
   peerRecord(cellId: string): MeshPeerRecord | undefined
   manualPeers?: readonly ManualPeer[]
+  /**
+   * The time records are judged at. A peer record past its notAfter is not
+   * used: a running cell renews its record well before then, so an expired
+   * one belongs to a cell that has been gone for a day, and its endpoints
+   * and key may no longer be its own.
+   */
+  now: number
 }
 
 export interface PeerInputs {
   peers: MeshPeerInput[]
-  /** Trusted cells left out because no peer record has arrived yet */
+  /** Trusted cells left out because no live peer record is held: none has arrived yet, or the last one expired */
   pending: string[]
+  /** The earliest notAfter of the peer records used, when the inputs next change without any event (Infinity if none) */
+  nextExpiry: number
 }
 
 /** Invert per-scope views into cell id → the scopes it is trusted for. */
@@ -74,15 +83,18 @@ function manualInput (peer: ManualPeer): MeshPeerInput {
 export function meshPeerInputs (source: PeerInputSource): PeerInputs {
   const peers: MeshPeerInput[] = []
   const pending: string[] = []
+  let nextExpiry = Infinity
   const trusted = scopesByCell(source.views, source.selfId)
 
   for (const cellId of [...trusted.keys()].sort()) {
     const record = source.peerRecord(cellId)
-    const overlay = record == null || record.cellId !== cellId ? null : overlayOf(record)
+    const usable = record != null && record.cellId === cellId && record.notAfter >= source.now
+    const overlay = usable ? overlayOf(record) : null
     if (record == null || overlay == null) {
       pending.push(cellId)
       continue
     }
+    nextExpiry = Math.min(nextExpiry, record.notAfter)
     peers.push({
       cellId,
       wgPublicKey: record.wgPublicKey,
@@ -96,5 +108,5 @@ export function meshPeerInputs (source: PeerInputSource): PeerInputs {
   for (const peer of source.manualPeers ?? []) {
     peers.push(manualInput(peer))
   }
-  return { peers, pending }
+  return { peers, pending, nextExpiry }
 }

@@ -292,11 +292,18 @@ export class TrustStore {
     })
   }
 
-  /** Delete expired peer records and attestations (key notices never expire). */
+  /**
+   * Delete expired peer records. Attestations stay: the newest one of a
+   * (issuer, subject) slot is what makes an older one of that slot stale,
+   * and an older one may be valid for longer (a revocation expires before
+   * the attestation it revoked), so deleting it would let a replay of the
+   * superseded attestation count again. An expired attestation counts for
+   * nothing anyway. Key notices never expire.
+   */
   async prune (now: number): Promise<number> {
     return this.serialize(async () => {
       this.assertOpen()
-      const expired = [...this.index.ids.values()].filter(r => r.kind !== 'key-notice' && r.record.notAfter < now)
+      const expired = [...this.index.ids.values()].filter(r => r.kind === 'peer-record' && r.record.notAfter < now)
       if (expired.length === 0) return 0
       await this.db.batch(expired.map(r => ({ type: 'del' as const, key: r.key })))
       for (const record of expired) {

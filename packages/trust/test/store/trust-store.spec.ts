@@ -146,13 +146,24 @@ describe('store/trust-store', () => {
     assert.equal((await reopened.ingest(sealedAttestation(self, friend), { now: NOW })).status, 'accepted')
   })
 
-  it('prunes expired records', async () => {
+  it('prunes expired peer records', async () => {
     const store = await openStore()
     await store.ingest(sealedPeer(self), { now: NOW })
     await store.ingest(sealedAttestation(self, friend, { seq: NOW + 1 }), { now: NOW })
     assert.equal(await store.prune(NOW + 2 * DAY), 1)
     assert.equal(store.peerRecords().length, 0)
     assert.equal(store.attestations().length, 1)
+  })
+
+  it('keeps an expired revocation, so the attestation it revoked stays stale', async () => {
+    const store = await openStore()
+    const granted = sealedAttestation(self, friend, { seq: NOW + 1, notAfter: NOW + 400 * DAY })
+    await store.ingest(granted, { now: NOW })
+    await store.ingest(sealedAttestation(self, friend, { seq: NOW + 2, level: 'none', notAfter: NOW + DAY }), { now: NOW })
+
+    assert.equal(await store.prune(NOW + 2 * DAY), 0)
+    assert.equal((await store.ingest(granted, { now: NOW + 2 * DAY })).status, 'stale')
+    assert.deepEqual(store.liveAttestations(NOW + 2 * DAY), [])
   })
 
   it('refuses use before open', async () => {
