@@ -24,11 +24,10 @@ import type { Logger } from 'pino'
 export type TrustOp = { type: 'put', key: string, value: Uint8Array } | { type: 'del', key: string }
 
 /**
- * The database the store writes to: any abstract-level database or
- * sublevel with utf8 keys and Uint8Array values ('view' or 'buffer'),
- * e.g. `root.sublevel('trust', { valueEncoding: 'view' })`. Declared by the
- * three methods used, because abstract-level's class types of a sublevel
- * and of a database are not assignable to each other.
+ * Any abstract-level database or sublevel with utf8 keys and Uint8Array
+ * values, e.g. `root.sublevel('trust', { valueEncoding: 'view' })`.
+ * Declared by the three methods used, because abstract-level's class types
+ * of a sublevel and of a database are not assignable to each other.
  */
 export interface TrustDb {
   open(): Promise<void>
@@ -293,12 +292,9 @@ export class TrustStore {
   }
 
   /**
-   * Delete expired peer records. Attestations stay: the newest one of a
-   * (issuer, subject) slot is what makes an older one of that slot stale,
-   * and an older one may be valid for longer (a revocation expires before
-   * the attestation it revoked), so deleting it would let a replay of the
-   * superseded attestation count again. An expired attestation counts for
-   * nothing anyway. Key notices never expire.
+   * Delete expired peer records. Attestations stay, expired or not: the
+   * newest of a slot makes older ones stale, and a revocation may expire
+   * before the attestation it revoked, which a replay would then restore.
    */
   async prune (now: number): Promise<number> {
     return this.serialize(async () => {
