@@ -12,8 +12,10 @@
  * not on gossipsub's exported interface; if a release renames them, the
  * repair reports itself unavailable instead of failing.
  */
+import { GOSSIP_STREAM_CHECK_INTERVAL } from './constants.ts'
 import type { CellLibp2p } from '../p2p/libp2p-node.ts'
 import type { Connection, PeerId } from '@libp2p/interface'
+import type { Logger } from 'pino'
 
 interface GossipsubInternals {
   peers: Map<string, PeerId>
@@ -48,4 +50,14 @@ export function reopenGossipStreams (libp2p: CellLibp2p): number {
     if (connection != null) gossip.outboundInflightQueue.push({ peerId, connection })
   }
   return missing.length
+}
+
+/** Look for lost gossip streams every GOSSIP_STREAM_CHECK_INTERVAL and re-open them; clear the timer to stop. */
+export function watchGossipStreams (libp2p: CellLibp2p, log: Logger): NodeJS.Timeout {
+  const timer = setInterval(() => {
+    const reopened = reopenGossipStreams(libp2p)
+    if (reopened > 0) log.info({ peers: reopened }, 'reopened %d lost gossip streams', reopened)
+  }, GOSSIP_STREAM_CHECK_INTERVAL)
+  timer.unref()
+  return timer
 }

@@ -9,6 +9,8 @@ import { handleInviteStreams, redeemInvite } from './invite-protocol.ts'
 import { INVITE_PROTOCOL } from './constants.ts'
 import { TrustNode } from './trust-node.ts'
 import { VerifiedSet } from './verified-set.ts'
+import { BlockedSet } from './blocked-set.ts'
+import type { BlockedCell } from './blocked-set.ts'
 import type { JoinResult } from './invite-protocol.ts'
 import type { PeerRecordContent } from './trust-node.ts'
 import type { ServiceBus } from '../bus/service-bus.ts'
@@ -47,6 +49,7 @@ export class TrustManager implements ServiceManager {
   private trustNode?: TrustNode
   private ledger?: InviteLedger
   private verified?: VerifiedSet
+  private blocked?: BlockedSet
   private changeTimer?: NodeJS.Timeout
   private lastReason = ''
 
@@ -70,6 +73,11 @@ export class TrustManager implements ServiceManager {
     return this.verified
   }
 
+  get blockedCells (): BlockedSet {
+    if (this.blocked == null) throw new Error('trust is not running')
+    return this.blocked
+  }
+
   async start (): Promise<void> {
     const settings = this.init.settings()
     const store = new TrustStore({
@@ -83,6 +91,8 @@ export class TrustManager implements ServiceManager {
 
     this.verified = new VerifiedSet(this.init.sublevel('trust-verified'))
     await this.verified.load()
+    this.blocked = new BlockedSet(this.init.sublevel('trust-blocked'))
+    await this.blocked.load()
     this.ledger = new InviteLedger(this.init.sublevel('trust-invites'))
 
     const engine = new TrustEngine({ selfId: this.init.selfId, log: this.init.log })
@@ -92,6 +102,7 @@ export class TrustManager implements ServiceManager {
       store,
       engine,
       verified: this.verified,
+      blocked: this.blocked,
       log: this.init.log,
       peerRecordContent: this.init.peerRecordContent,
       syncInterval: settings.syncIntervalSeconds * 1000
@@ -121,7 +132,8 @@ export class TrustManager implements ServiceManager {
       trustedForMesh: mesh.entries.size,
       knownCells: this.store.peerRecords().length,
       attestations: this.store.attestations().length,
-      verified: this.verified?.values().length ?? 0
+      verified: this.verified?.values().length ?? 0,
+      blocked: this.blocked?.ids().length ?? 0
     }
   }
 
@@ -157,9 +169,23 @@ export class TrustManager implements ServiceManager {
   async revoke (subject: string): Promise<Attestation> {
     const attestation = await this.node.revoke(subject)
     if (await this.verifiedCells.delete(subject)) {
-      this.node.refreshVerified()
+      this.node.refreshLocalChoices()
     }
     return attestation
+  }
+
+  /** Refuse a cell whoever vouches for it, until unblocked (see blocked-set.ts). */
+  async block (cellId: string, note?: string): Promise<BlockedCell> {
+    const entry = await this.blockedCells.add(cellId, note)
+    this.node.refreshLocalChoices()
+    return entry
+  }
+
+  /** Lift a block; false if the cell was not blocked. */
+  async unblock (cellId: string): Promise<boolean> {
+    if (!await this.blockedCells.delete(cellId)) return false
+    this.node.refreshLocalChoices()
+    return true
   }
 
   async join (token: string): Promise<JoinResult> {
@@ -184,7 +210,7 @@ export class TrustManager implements ServiceManager {
   }
 
   private engineVerifiedChanged (): void {
-    this.trustNode?.refreshVerified()
+    this.trustNode?.refreshLocalChoices()
   }
 
   private announceChange (reason: string): void {

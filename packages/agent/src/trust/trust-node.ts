@@ -10,11 +10,11 @@
 import { EventEmitter } from 'node:events'
 import { TrustError, nextSeq, sealRecord } from '@cell/trust'
 import {
-  ATTESTATION_TOPIC, DEFAULT_ATTESTATION_LIFETIME, GOSSIP_STREAM_CHECK_INTERVAL, REDIAL_PER_ROUND, DEFAULT_MAX_DEPTH, DIRECT_TRUST_SCORE_BONUS, PEER_RECORD_LIFETIME,
+  ATTESTATION_TOPIC, DEFAULT_ATTESTATION_LIFETIME, REDIAL_PER_ROUND, DEFAULT_MAX_DEPTH, DIRECT_TRUST_SCORE_BONUS, PEER_RECORD_LIFETIME,
   PEER_RECORD_TOPIC, SYNC_INTERVAL, SYNC_MAX_ROUNDS, SYNC_PROTOCOL, SYNC_TIMEOUT, TRUST_TOPICS
 } from './constants.ts'
 import { DhtPeerRecordPublisher, lookUpPeerRecord } from './dht-peer-records.ts'
-import { reopenGossipStreams } from './gossip-streams.ts'
+import { watchGossipStreams } from './gossip-streams.ts'
 import { GossipValidator } from './gossip-validator.ts'
 import { syncAsInitiator, syncAsResponder } from './sync-protocol.ts'
 import { TrustedConnections } from './trusted-connections.ts'
@@ -22,6 +22,7 @@ import { CatchUpSync } from './catch-up-sync.ts'
 import { renewalDelay, stillCurrent } from './peer-record-renewal.ts'
 import { SyncedForwarder } from './synced-forwarder.ts'
 import type { SyncResult } from './sync-protocol.ts'
+import type { BlockedSet } from './blocked-set.ts'
 import type { VerifiedSet } from './verified-set.ts'
 import type { CellLibp2p } from '../p2p/libp2p-node.ts'
 import type {
@@ -39,6 +40,8 @@ export interface TrustNodeInit {
   store: TrustStore
   engine: TrustEngine
   verified: VerifiedSet
+  /** Cells the owner refuses whoever vouches for them (default none) */
+  blocked?: Pick<BlockedSet, 'ids'>
   log: Logger
   /** What goes in this cell's peer record; called on every re-issue */
   peerRecordContent(): PeerRecordContent
@@ -107,9 +110,8 @@ export class TrustNode extends EventEmitter<TrustNodeEvents> {
 
   async start (): Promise<void> {
     const { libp2p, store, engine } = this.init
+    this.refreshLocalChoices()
     this.started = true
-
-    engine.setVerified(this.init.verified.roots())
     for (const record of store.attestations()) engine.upsert(record.record)
     for (const notice of store.keyNotices()) engine.applyKeyNotice(notice)
     await this.updateHorizon()
@@ -143,11 +145,7 @@ export class TrustNode extends EventEmitter<TrustNodeEvents> {
       this.syncTimer.unref()
     }
 
-    this.streamTimer = setInterval(() => {
-      const reopened = reopenGossipStreams(libp2p)
-      if (reopened > 0) this.init.log.info({ peers: reopened }, 'reopened %d lost gossip streams', reopened)
-    }, GOSSIP_STREAM_CHECK_INTERVAL)
-    this.streamTimer.unref()
+    this.streamTimer = watchGossipStreams(libp2p, this.init.log)
 
     await this.publishPeerRecord({ unlessCurrent: true })
     for (const peer of libp2p.getPeers()) {
@@ -297,11 +295,13 @@ export class TrustNode extends EventEmitter<TrustNodeEvents> {
     if (result?.status === 'accepted') this.forwarder.forward(result.record)
   }
 
-  /** Re-read the verified set after the user confirmed a cell. */
-  refreshVerified (): void {
+  /** Re-read the verified and blocked sets after the owner changed either. */
+  refreshLocalChoices (): void {
     this.init.engine.setVerified(this.init.verified.roots())
+    this.init.engine.setBlocked(this.init.blocked?.ids() ?? [])
+    if (!this.started) return
     this.scheduleHorizonUpdate()
-    this.emit('change', { reason: 'verified cells changed' })
+    this.emit('change', { reason: 'verified or blocked cells changed' })
   }
 
   /** Gossip verdict counts, store counters and engine statistics. */

@@ -1,6 +1,6 @@
 /**
- * `cell trust add|revoke|list|why|graph|verify|fingerprint` and
- * `cell cells`: the web of trust as this cell sees it.
+ * `cell trust add|revoke|block|unblock|blocked|list|why|graph|verify|fingerprint`
+ * and `cell cells`: the web of trust as this cell sees it.
  */
 import { printFields, printJson, printTable } from '../output.ts'
 import type { CommandModule } from '../context.ts'
@@ -28,6 +28,30 @@ export const trustCommands: CommandModule = (program, cli) => {
     .action(async (cell: string) => {
       const { attestation } = await (await cli.client()).post('/api/trust/revoke', { cell })
       process.stdout.write(`revoked ${attestation.subject}\n`)
+    })
+
+  trust.command('block <cell>')
+    .description('refuse a cell whoever vouches for it (kept on this cell only)')
+    .option('--note <text>', 'why, for your own records')
+    .action(async (cell: string, options: { note?: string }) => {
+      const { blocked } = await (await cli.client()).post('/api/trust/blocked', { cell, note: options.note })
+      process.stdout.write(`blocked ${blocked.cellId}: it is in no trust view of this cell, whoever vouches for it\n`)
+    })
+
+  trust.command('unblock <cell>')
+    .description('lift a block; the cell counts again as attestations say')
+    .action(async (cell: string) => {
+      const result = await (await cli.client()).delete(`/api/trust/blocked/${encodeURIComponent(cell)}`)
+      process.stdout.write(`unblocked ${result.cell}\n`)
+    })
+
+  trust.command('blocked')
+    .description('the cells this cell blocks')
+    .option('--json', 'machine-readable output')
+    .action(async (options: { json?: boolean }) => {
+      const { cells } = await (await cli.client()).get('/api/trust/blocked')
+      if (options.json === true) { printJson(cells); return }
+      printTable(cells.map((c: any) => ({ cell: c.cellId, name: c.name, since: c.blockedAt, note: c.note })), ['cell', 'name', 'since', 'note'], '(no blocked cells)')
     })
 
   trust.command('list')

@@ -69,6 +69,15 @@ export class TrustEngine {
   }
 
   /**
+   * Cells this cell refuses: no attestation of them counts, whoever made
+   * it, so they are in no view and vouch for nobody here. This cell's own
+   * veto, kept locally; others decide for themselves.
+   */
+  setBlocked (ids: Iterable<string>): boolean {
+    return this.graph.setBlocked([...ids].filter(id => id !== this.selfId))
+  }
+
+  /**
    * The view for `scope` at `now`. Its flow state comes from cache,
    * incrementally, or rebuilt; scopes no attestation names share the one
    * computed for '*', since the same edges count for each of them (most

@@ -13,7 +13,7 @@ import type { TrustEntry } from './view.ts'
 import type { Scope } from '../records/types.ts'
 
 export type BlockReason =
-  | 'no-path' | 'revoked' | 'expired' | 'not-yet-valid' | 'out-of-scope' | 'key-retired'
+  | 'no-path' | 'blocked' | 'revoked' | 'expired' | 'not-yet-valid' | 'out-of-scope' | 'key-retired'
   | 'beyond-max-depth' | 'too-far' | 'capacity-exhausted'
 
 /** What one incoming attestation contributed, or why it did not. */
@@ -57,6 +57,7 @@ const STATE_REASON: Partial<Record<IncomingAttestation['state'], BlockReason>> =
   'too-far': 'too-far',
   'issuer-cannot-vouch': 'beyond-max-depth',
   revoked: 'revoked',
+  'subject-blocked': 'blocked',
   expired: 'expired',
   'not-yet-valid': 'not-yet-valid',
   'issuer-key-retired': 'key-retired',
@@ -66,11 +67,12 @@ const STATE_REASON: Partial<Record<IncomingAttestation['state'], BlockReason>> =
 
 /** Most telling first: a cell blocked by capacity was closest to being trusted. */
 const PRIORITY: BlockReason[] = [
-  'key-retired', 'capacity-exhausted', 'beyond-max-depth', 'too-far', 'revoked', 'expired', 'not-yet-valid', 'out-of-scope', 'no-path'
+  'blocked', 'key-retired', 'capacity-exhausted', 'beyond-max-depth', 'too-far', 'revoked', 'expired', 'not-yet-valid', 'out-of-scope', 'no-path'
 ]
 
 const DETAIL: Record<BlockReason, string> = {
   'no-path': 'no chain of live attestations from this cell reaches it',
+  blocked: 'this cell blocked it, so no attestation of it counts',
   revoked: 'the attestations that reached it were revoked',
   expired: 'the attestations that reached it have expired',
   'not-yet-valid': 'the attestations that reach it are not valid yet',
@@ -170,6 +172,7 @@ export function explain (graph: AttestationGraph, state: FlowState, entries: Rea
     const reason = STATE_REASON[item.state]
     if (reason != null) reasons.add(reason)
   }
+  if (graph.blocked.has(node)) reasons.add('blocked')
   const retired = graph.notices.get(node)
   if (retired != null && layering.now >= retired.effectiveAt) reasons.add('key-retired')
   const reason = PRIORITY.find(r => reasons.has(r)) ?? 'no-path'

@@ -1,7 +1,7 @@
 /**
  * The attestation graph the engine keeps between views: one edge per
  * (issuer, subject) holding the latest attestation, adjacency in both
- * directions, key notices and the verified set. Views are computed from it
+ * directions, key notices, and this cell's own verified and blocked sets. Views are computed from it
  * without rebuilding it, and every change is logged so a view can be
  * updated incrementally.
  */
@@ -61,6 +61,8 @@ export class AttestationGraph {
   readonly in: Array<Map<number, Edge>> = []
   readonly notices = new Map<number, NoticeState>()
   readonly verified = new Set<number>()
+  /** Cells this cell refuses whoever vouches for them (see layers.ts edgeState) */
+  readonly blocked = new Set<number>()
   /** Bumped on every change */
   version = 0
   /** Edge changes since `changesFrom`; a structural change empties it */
@@ -141,19 +143,11 @@ export class AttestationGraph {
   }
 
   setVerified (ids: Iterable<string>): boolean {
-    const next = new Set<number>()
-    for (const id of ids) {
-      next.add(this.intern(id))
-    }
-    if (next.size === this.verified.size && [...next].every(i => this.verified.has(i))) {
-      return false
-    }
-    this.verified.clear()
-    for (const i of next) {
-      this.verified.add(i)
-    }
-    this.structuralChange()
-    return true
+    return this.replaceSet(this.verified, ids)
+  }
+
+  setBlocked (ids: Iterable<string>): boolean {
+    return this.replaceSet(this.blocked, ids)
   }
 
   /** Edge changes since `version`, or null if they are not all known. */
@@ -162,6 +156,23 @@ export class AttestationGraph {
       return null
     }
     return this.changes.slice(this.changes.length - (this.version - version))
+  }
+
+  /** Replace a per-cell set; any change invalidates every layering. */
+  private replaceSet (set: Set<number>, ids: Iterable<string>): boolean {
+    const next = new Set<number>()
+    for (const id of ids) {
+      next.add(this.intern(id))
+    }
+    if (next.size === set.size && [...next].every(i => set.has(i))) {
+      return false
+    }
+    set.clear()
+    for (const i of next) {
+      set.add(i)
+    }
+    this.structuralChange()
+    return true
   }
 
   private countScopes (mask: number, delta: number): void {

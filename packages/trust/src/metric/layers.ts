@@ -23,7 +23,7 @@ import type { Scope } from '../records/types.ts'
 export const UNREACHED = 255
 
 export type EdgeState =
-  | 'live' | 'revoked' | 'out-of-scope' | 'not-yet-valid' | 'expired' | 'issuer-key-retired' | 'subject-key-retired'
+  | 'live' | 'revoked' | 'subject-blocked' | 'out-of-scope' | 'not-yet-valid' | 'expired' | 'issuer-key-retired' | 'subject-key-retired'
 
 export interface Layering {
   self: number
@@ -43,6 +43,9 @@ export function edgeLength (edge: Edge): number {
 /** Why an edge does or does not count in a view of `scope` at `now`. */
 export function edgeState (graph: AttestationGraph, edge: Edge, mask: number, now: number): EdgeState {
   if (edge.level === 'none') return 'revoked'
+  // This cell's own block outweighs every voucher, so no chain of others
+  // keeps a cell the user has refused (a stolen device, say).
+  if (graph.blocked.has(edge.to)) return 'subject-blocked'
   if ((edge.mask & mask) === 0) return 'out-of-scope'
 
   // A retired key's later signatures are void; a compromised key's
@@ -65,8 +68,9 @@ export function isLive (graph: AttestationGraph, edge: Edge, mask: number, now: 
   return edgeState(graph, edge, mask, now) === 'live'
 }
 
-/** Whether verified cells count: not when their own key is retired. */
+/** Whether verified cells count: not when blocked, nor when their own key is retired. */
 export function verifiedUsable (graph: AttestationGraph, node: number, now: number): boolean {
+  if (graph.blocked.has(node)) return false
   const notice = graph.notices.get(node)
   return notice == null || now < notice.effectiveAt
 }

@@ -5,10 +5,9 @@
  *   r!<issuer>!<seq, 16 digits>  latest record per slot of issuers in the horizon
  *   q!<arrival, 16 digits>       quarantined records of strangers, oldest first
  *
- * Every ingest is one atomic batch, and memory indexes change only after
- * the batch succeeded, so a crash or a failed write leaves no half state.
- * Ingests run one at a time (a promise chain) so checks and writes of two
- * records never interleave.
+ * Every ingest is one atomic batch and memory indexes change only after it
+ * succeeded, so a crash or a failed write leaves no half state. Ingests run
+ * one at a time (a promise chain): checks and writes never interleave.
  */
 import { pino } from 'pino'
 import { DEFAULT_MAX_RECORDS_PER_ISSUER, DEFAULT_QUARANTINE_CAPACITY, MAX_RECORD_BYTES } from '../constants.ts'
@@ -39,7 +38,7 @@ export interface TrustStoreInit {
   db: TrustDb
   /** This cell's id; its own records are always kept */
   selfId: string
-  /** Quarantined records kept before evicting the oldest (default 1,000) */
+  /** Quarantined records kept before evicting the oldest (default 1,000; 0 keeps none) */
   quarantineCapacity?: number
   /** Stored records per issuer inside the horizon (default 10,000) */
   maxRecordsPerIssuer?: number
@@ -170,6 +169,7 @@ export class TrustStore {
     if (quarantined != null) ops.push({ type: 'del', key: quarantined.key })
 
     if (!this.horizonIds.has(record.issuer)) {
+      if (this.quarantineCapacity === 0) return { status: 'quarantined', record } // checked, then let go
       const entry: StoredRecord = { ...record, key: quarantineKey(this.nextArrival) }
       ops.push({ type: 'put', key: entry.key, value: record.envelope })
       const evict = this.evictionCandidate(quarantined)

@@ -29,6 +29,29 @@ describe('metric/engine', () => {
     assert.equal(view.explain('C').reason, 'revoked')
   })
 
+  it('refuses a blocked cell whoever vouches for it, and follows no chain through it', () => {
+    const engine = new TrustEngine({ selfId: 'A' })
+    engine.upsert(edge('A', 'B'))
+    engine.upsert(edge('A', 'C'))
+    engine.upsert(edge('B', 'D'))
+    engine.upsert(edge('C', 'D'))
+    engine.upsert(edge('D', 'E'))
+    engine.setVerified(['D'])
+    assert.deepEqual([...engine.view('mesh', NOW).entries.keys()].sort(), ['B', 'C', 'D', 'E'])
+
+    assert.equal(engine.setBlocked(['D', 'A']), true)
+    const view = engine.view('mesh', NOW)
+    assert.deepEqual([...view.entries.keys()].sort(), ['B', 'C'], 'D is out though B, C and a verification vouch for it, and E with it')
+    assert.equal(view.explain('D').reason, 'blocked')
+    assert.ok(view.explain('D').incoming.every(item => item.state === 'subject-blocked'))
+    assert.equal(view.explain('E').reason, 'no-path')
+    assert.deepEqual([...engine.horizon(NOW)].sort(), ['A', 'B', 'C'])
+
+    assert.equal(engine.setBlocked(['D']), false, 'blocking this cell itself is ignored')
+    engine.setBlocked([])
+    assert.deepEqual([...engine.view('mesh', NOW).entries.keys()].sort(), ['B', 'C', 'D', 'E'])
+  })
+
   it('drops expired and not yet valid attestations at compute time', () => {
     const engine = new TrustEngine({ selfId: 'A' })
     engine.upsert(edge('A', 'B'))

@@ -73,6 +73,18 @@ describe('store/trust-store', () => {
     assert.equal(store.peerRecords().length, 0)
   })
 
+  it('keeps no stranger\'s record with a quarantine capacity of 0, and still checks it', async () => {
+    const store = await openStore({ quarantineCapacity: 0 })
+    const forged = sealedAttestation(stranger, friend, { seq: NOW + 2 })
+    forged[forged.length - 1] ^= 1
+    await assert.rejects(store.ingest(forged, { now: NOW }), { code: 'ERR_SIGNATURE_INVALID' })
+
+    assert.equal((await store.ingest(sealedAttestation(stranger, friend, { seq: NOW + 1 }), { now: NOW })).status, 'quarantined')
+    assert.equal((await store.ingest(sealedPeer(stranger), { now: NOW })).status, 'quarantined')
+    assert.deepEqual(store.quarantined(), [])
+    assert.deepEqual(await store.setHorizon([stranger.id]), [], 'nothing to promote')
+  })
+
   it('quarantines strangers, evicts the oldest and promotes on entering the horizon', async () => {
     const store = await openStore({ quarantineCapacity: 3 })
     const others = await createCells(4)

@@ -9,6 +9,7 @@ import { peerRoutes } from './peers.ts'
 import { routingRoutes } from './routing.ts'
 import { serviceRoutes } from './services.ts'
 import { trustRoutes } from './trust.ts'
+import { trustBlockRoutes } from './trust-blocks.ts'
 import { vaultRoutes } from './vault.ts'
 import { vaultTrustRoutes } from './vault-trust.ts'
 import { wireguardRoutes } from './wireguard.ts'
@@ -21,6 +22,7 @@ export const coreRoutes: RouteModule[] = [
   configRoutes,
   logRoutes,
   trustRoutes,
+  trustBlockRoutes,
   wireguardRoutes,
   routingRoutes,
   vaultTrustRoutes,

@@ -45,7 +45,7 @@ const graphQuery = z.strictObject({ format: z.enum(['json', 'dot']).default('jso
 /** Like resolveCell, but refuses this cell itself: trust in oneself is implicit. */
 export function resolveOtherCell (api: ApiContext, ref: string): string {
   const cellId = resolveCell(api, ref)
-  if (cellId === api.identity.cellId) throw new InvalidInputError('That is this cell itself; a cell cannot attest or revoke itself')
+  if (cellId === api.identity.cellId) throw new InvalidInputError('That is this cell itself; a cell cannot attest, revoke or block itself')
   return cellId
 }
 
@@ -170,7 +170,7 @@ export const trustRoutes: RouteModule = (router, api) => {
       throw new InvalidInputError(`Fingerprint mismatch for ${cell}: the cell you compared with is not this one`)
     }
     await api.trust().verifiedCells.add(cell, 'fingerprint')
-    api.trust().node.refreshVerified()
+    api.trust().node.refreshLocalChoices()
     ctx.body = { cell, verified: true }
   })
 
