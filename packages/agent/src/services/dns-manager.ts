@@ -4,7 +4,8 @@
  * the cell's name changes, the names are rebuilt from the trust view for
  * scope `dns`; a cell that is no longer trusted answers NXDOMAIN from the
  * next query on. A periodic refresh drops peer records that expired
- * without any trust change.
+ * without any trust change. A change of the `dns` config section restarts
+ * the service with the new settings; user records are kept in the database.
  */
 import { DnsServer, LevelRecordStore } from '@cell/services'
 import { MINUTE } from '../constants.ts'
@@ -51,9 +52,16 @@ export class DnsManager implements ServiceManager {
   private unsubscribe: Array<() => void> = []
   private timer?: NodeJS.Timeout
   private lastRefresh?: { at: string, cells: number, rejected: CellRejection[] }
+  /** The settings the service last started with, to tell a real change from a rewrite */
+  private startedWith = ''
 
   constructor (init: DnsManagerInit) {
     this.init = init
+    // Subscribed for the manager's whole life, not per start: a service that
+    // failed on a bad setting must still hear the fix.
+    init.bus.on('config:changed', event => {
+      if (event.data.sections.includes('dns')) this.applySettings()
+    })
   }
 
   /** The running server; throws ServiceNotRunningError when disabled or stopped. */
@@ -69,6 +77,7 @@ export class DnsManager implements ServiceManager {
 
   async start (signal: AbortSignal): Promise<void> {
     const settings = this.init.settings()
+    this.startedWith = JSON.stringify(settings)
     this.enabled = settings.enabled
     if (!settings.enabled) {
       this.init.log.info('DNS disabled by config (dns.enabled = false)')
@@ -105,6 +114,21 @@ export class DnsManager implements ServiceManager {
     const server = this.current
     this.current = undefined
     await server?.stop()
+  }
+
+  /**
+   * Restart with the settings now in effect when they differ from those it
+   * started with, or when it failed (the change may be the fix). A service
+   * the user stopped stays stopped.
+   */
+  private applySettings (): void {
+    const { state } = this.init.bus.info(this.name)
+    const changed = JSON.stringify(this.init.settings()) !== this.startedWith
+    if (state === 'stopped' || state === 'stopping' || (state !== 'failed' && !changed)) return
+    this.init.log.info({ settings: this.init.settings() }, 'DNS settings changed; restarting the DNS service')
+    void this.init.bus.restart(this.name).then(info => {
+      if (info.state === 'failed') this.init.log.error('DNS did not start with the new settings: %s', info.error)
+    }, (err: Error) => { this.init.log.error({ err }, 'DNS restart failed: %s', err.message) })
   }
 
   /** Rebuild the trusted-cell names from the current trust view. */
