@@ -261,8 +261,13 @@ export class CertificateAuthority {
   }
 
   async #publishCrl (now: Date): Promise<CrlInfo> {
+    // An expired certificate leaves the CRL once one CRL issued after its
+    // notAfter has listed it (RFC 5280 3.3): the previous CRL did, if it was
+    // issued after the expiry. Without this the CRL grows for ever.
+    const previous = this.#registry.crlState().thisUpdate
+    const listedAfterExpiry = (notAfter: string): boolean => previous != null && Date.parse(previous) > Date.parse(notAfter)
     const revoked = this.#registry.entries()
-      .filter(e => e.revokedAt != null)
+      .filter(e => e.revokedAt != null && !listedAfterExpiry(e.notAfter))
       .map(e => ({ serial: e.serial, revokedAt: new Date(e.revokedAt ?? 0), reason: e.revocationReason ?? 'unspecified' }))
     const number = this.#registry.crlState().number + 1
     const thisUpdate = now

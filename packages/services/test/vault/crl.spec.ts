@@ -96,4 +96,22 @@ describe('vault CRL', () => {
     assert.match(text.stdout, new RegExp(issued.serial.toUpperCase()))
     await assert.rejects(vault.getCertificate('zz'), { code: 'ERR_VAULT_CERT_NOT_FOUND' })
   })
+
+  it('drops an expired certificate once a CRL issued after its expiry has listed it', async () => {
+    const DAY = 86_400_000
+    const shortLived = await vault.issue({ commonName: 'short.test', days: 1 })
+    const longLived = await vault.issue({ commonName: 'long.test', days: 90 })
+    const start = Date.now()
+    await vault.revoke(shortLived.serial, 'keyCompromise')
+    await vault.revoke(longLived.serial, 'keyCompromise')
+    const serials = async (crl: { pem: string }, label: string): Promise<string> =>
+      (await run('openssl', ['crl', '-in', await writeTemp(work, `${label}.pem`, crl.pem), '-text', '-noout'])).stdout
+
+    const afterExpiry = await serials(await vault.crl(new Date(start + 4 * DAY)), 'after-expiry')
+    assert.match(afterExpiry, new RegExp(shortLived.serial.toUpperCase()), 'listed on the first CRL issued after it expired')
+
+    const later = await serials(await vault.crl(new Date(start + 8 * DAY)), 'later')
+    assert.doesNotMatch(later, new RegExp(shortLived.serial.toUpperCase()), 'then gone')
+    assert.match(later, new RegExp(longLived.serial.toUpperCase()), 'a revoked certificate still valid stays')
+  })
 })
