@@ -21,6 +21,7 @@ import { dhtPeerRecordOptions } from './trust/dht-records.ts'
 import { trustGossipOptions } from './trust/gossip-options.ts'
 import { TrustManager } from './trust/trust-manager.ts'
 import { dataPaths } from './paths.ts'
+import { checkDataFormat } from './storage/data-format.ts'
 import { openDatabase } from './storage/database.ts'
 import { writeFileAtomic } from './util/atomic-file.ts'
 import type { ApiContext } from './api/context.ts'
@@ -157,6 +158,7 @@ export class Cell {
   static async open (init: CellInit): Promise<Cell> {
     const paths = dataPaths(init.dataDir)
     await mkdir(paths.root, { recursive: true, mode: 0o700 })
+    await checkDataFormat(paths.format, VERSION)
 
     const config = new ConfigStore(paths.config, paths.backups)
     await config.load()

@@ -8,6 +8,8 @@ import { DEFAULT_DATA_DIR_NAME } from './constants.ts'
 
 export interface DataPaths {
   root: string
+  /** The data layout version (see storage/data-format.ts) */
+  format: string
   identityKey: string
   wireguardKey: string
   apiToken: string
@@ -34,6 +36,7 @@ export function resolveDataDir (explicit?: string, env: NodeJS.ProcessEnv = proc
 export function dataPaths (root: string): DataPaths {
   return {
     root,
+    format: join(root, 'format.json'),
     identityKey: join(root, 'identity.key'),
     wireguardKey: join(root, 'wireguard.key'),
     apiToken: join(root, 'api-token'),
