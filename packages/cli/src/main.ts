@@ -10,6 +10,7 @@ import { trustCommands } from './commands/trust.ts'
 import { lifecycleCommands } from './commands/lifecycle.ts'
 import { meshCommands } from './commands/mesh.ts'
 import { peerCommands } from './commands/peers.ts'
+import { retireCommands } from './commands/retire.ts'
 import { serviceCommands } from './commands/services.ts'
 import { statusCommands } from './commands/status.ts'
 import { vaultCommands } from './commands/vault.ts'
@@ -19,7 +20,7 @@ import type { CommandModule } from './context.ts'
 
 const modules: CommandModule[] = [
   lifecycleCommands, statusCommands, peerCommands, serviceCommands, configCommands, trustCommands, inviteCommands,
-  vaultCommands, dnsCommands, meshCommands
+  vaultCommands, dnsCommands, meshCommands, retireCommands
 ]
 
 export function buildProgram (): Command {

@@ -51,7 +51,10 @@ export const configSchema = z.strictObject({
   }).prefault({}),
   trust: z.strictObject({
     syncIntervalSeconds: z.number().int().min(0).max(86_400).default(30),
-    quarantineCapacity: z.number().int().min(0).max(100_000).default(1000)
+    quarantineCapacity: z.number().int().min(0).max(100_000).default(1000),
+    // Attest the new key of a cell this cell attests when the cell rotates
+    // its key (see trust/rotation-follower.ts).
+    followRotations: z.boolean().default(true)
   }).prefault({}),
   dns: z.strictObject({
     enabled: z.boolean().default(true),

@@ -7,6 +7,7 @@ import { DHT_PROTOCOL } from '../constants.ts'
 import { DHT_PUT_RETRY_MAX, DHT_PUT_RETRY_MIN, DHT_PUT_SERVER_SETTLE, SYNC_TIMEOUT } from './constants.ts'
 import { peerRecordKey } from './dht-records.ts'
 import type { CellLibp2p } from '../p2p/libp2p-node.ts'
+import type { IngestResult, PeerRecord, TrustStore } from '@cell/trust'
 import type { Logger } from 'pino'
 
 /**
@@ -110,4 +111,28 @@ export async function lookUpPeerRecord (libp2p: CellLibp2p, cellId: string, take
   } catch (err) {
     log.debug({ err, cellId }, 'DHT lookup failed')
   }
+}
+
+export interface PeerRecordSource {
+  store: TrustStore
+  libp2p: CellLibp2p
+  log: Logger
+  /** Verify and store an envelope (TrustNode.ingest) */
+  ingest(envelope: Uint8Array): Promise<IngestResult | undefined>
+}
+
+/** A cell's peer record: from the store, else looked up in the DHT and ingested. */
+export async function resolvePeerRecord (source: PeerRecordSource, cellId: string, signal?: AbortSignal): Promise<PeerRecord | undefined> {
+  const known = source.store.peerRecord(cellId)
+  if (known != null || source.libp2p.getPeers().length === 0) return known
+
+  // A cell outside the horizon lands in the quarantine, not the store, so
+  // the record is taken from the ingest result.
+  let found: PeerRecord | undefined
+  await lookUpPeerRecord(source.libp2p, cellId, async value => {
+    const result = await source.ingest(value)
+    if (result?.record.kind === 'peer-record' && result.record.issuer === cellId) found = result.record.record
+    return found != null
+  }, source.log, signal)
+  return found ?? source.store.peerRecord(cellId)
 }

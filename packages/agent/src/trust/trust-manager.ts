@@ -10,6 +10,7 @@ import { INVITE_PROTOCOL } from './constants.ts'
 import { TrustNode } from './trust-node.ts'
 import { VerifiedSet } from './verified-set.ts'
 import { BlockedSet } from './blocked-set.ts'
+import { RotationFollower } from './rotation-follower.ts'
 import type { BlockedCell } from './blocked-set.ts'
 import type { JoinResult } from './invite-protocol.ts'
 import type { PeerRecordContent } from './trust-node.ts'
@@ -29,7 +30,7 @@ export interface TrustManagerInit {
   bus: ServiceBus
   log: Logger
   peerRecordContent(): PeerRecordContent
-  settings(): { syncIntervalSeconds: number, quarantineCapacity: number }
+  settings(): { syncIntervalSeconds: number, quarantineCapacity: number, followRotations: boolean }
 }
 
 export interface InviteRequest {
@@ -50,6 +51,7 @@ export class TrustManager implements ServiceManager {
   private ledger?: InviteLedger
   private verified?: VerifiedSet
   private blocked?: BlockedSet
+  private follower?: RotationFollower
   private changeTimer?: NodeJS.Timeout
   private lastReason = ''
 
@@ -111,6 +113,20 @@ export class TrustManager implements ServiceManager {
     this.trustNode = node
     await node.start()
     await handleInviteStreams(this.protocolInit())
+    await this.followRotations(node, store)
+  }
+
+  /** Attest the new keys of attested cells that rotate theirs, if the config allows (rotation-follower.ts). */
+  private async followRotations (node: TrustNode, store: TrustStore): Promise<void> {
+    if (!this.init.settings().followRotations) return
+    const follower = new RotationFollower({ selfId: this.init.selfId, store, node, db: this.init.sublevel('trust-followed'), log: this.init.log })
+    await follower.load()
+    this.follower = follower
+    node.on('change', ({ reason }) => {
+      // A rotation notice, or this cell attesting a cell whose key has rotated already.
+      if (reason.startsWith('key-notice') || reason === `attestation from ${this.init.selfId}`) void follower.reconcile().catch(() => {})
+    })
+    await follower.reconcile()
   }
 
   async stop (): Promise<void> {
@@ -123,6 +139,7 @@ export class TrustManager implements ServiceManager {
     }
     await this.store?.close()
     this.store = undefined
+    this.follower = undefined
   }
 
   status (): Record<string, unknown> {
@@ -133,7 +150,8 @@ export class TrustManager implements ServiceManager {
       knownCells: this.store.peerRecords().length,
       attestations: this.store.attestations().length,
       verified: this.verified?.values().length ?? 0,
-      blocked: this.blocked?.ids().length ?? 0
+      blocked: this.blocked?.ids().length ?? 0,
+      followedRotations: this.follower?.follows().size ?? 0
     }
   }
 

@@ -13,7 +13,7 @@ import {
   ATTESTATION_TOPIC, DEFAULT_ATTESTATION_LIFETIME, REDIAL_PER_ROUND, DEFAULT_MAX_DEPTH, DIRECT_TRUST_SCORE_BONUS, PEER_RECORD_LIFETIME,
   PEER_RECORD_TOPIC, SYNC_INTERVAL, SYNC_MAX_ROUNDS, SYNC_PROTOCOL, SYNC_TIMEOUT, TRUST_TOPICS
 } from './constants.ts'
-import { DhtPeerRecordPublisher, lookUpPeerRecord } from './dht-peer-records.ts'
+import { DhtPeerRecordPublisher, resolvePeerRecord } from './dht-peer-records.ts'
 import { watchGossipStreams } from './gossip-streams.ts'
 import { GossipValidator } from './gossip-validator.ts'
 import { syncAsInitiator, syncAsResponder } from './sync-protocol.ts'
@@ -26,7 +26,7 @@ import type { BlockedSet } from './blocked-set.ts'
 import type { VerifiedSet } from './verified-set.ts'
 import type { CellLibp2p } from '../p2p/libp2p-node.ts'
 import type {
-  Attestation, IngestResult, OpenedRecord, PeerRecord, Scope, TrustEngine, TrustStore, TrustView
+  Attestation, IngestResult, KeyNotice, OpenedRecord, PeerRecord, Scope, TrustEngine, TrustStore, TrustView
 } from '@cell/trust'
 import type { PeerId, PrivateKey } from '@libp2p/interface'
 import type { Logger } from 'pino'
@@ -197,6 +197,14 @@ export class TrustNode extends EventEmitter<TrustNodeEvents> {
     return this.attest({ subject, level: 'none', scopes: ['*'], maxDepth: 0 })
   }
 
+  /** Sign, store and gossip a notice that this cell's key is rotated or compromised (see @cell/trust KeyNotice). */
+  async retireKey (notice: Pick<KeyNotice, 'kind' | 'successor' | 'effectiveAt'>): Promise<KeyNotice> {
+    const record: KeyNotice = { ...notice, issuer: this.selfId, seq: this.nextOwnSeq(this.now()) }
+    if (record.successor == null) delete record.successor
+    await this.publishOwn(ATTESTATION_TOPIC, sealRecord(this.init.privateKey, 'key-notice', record))
+    return record
+  }
+
   /**
    * Re-issue and spread this cell's peer record (gossip and DHT). With
    * `unlessCurrent`, a stored record that says the same and has long
@@ -233,17 +241,8 @@ export class TrustNode extends EventEmitter<TrustNodeEvents> {
 
   /** A cell's peer record: from the store, else from the DHT. */
   async resolve (cellId: string, signal?: AbortSignal): Promise<PeerRecord | undefined> {
-    const known = this.init.store.peerRecord(cellId)
-    if (known != null || this.init.libp2p.getPeers().length === 0) return known
-    // A cell outside the horizon lands in the quarantine, not the store,
-    // so the record is taken from the ingest result.
-    let found: PeerRecord | undefined
-    await lookUpPeerRecord(this.init.libp2p, cellId, async value => {
-      const result = await this.ingest(value)
-      if (result?.record.kind === 'peer-record' && result.record.issuer === cellId) found = result.record.record
-      return found != null
-    }, this.init.log, signal)
-    return found ?? this.init.store.peerRecord(cellId)
+    const { store, libp2p, log } = this.init
+    return resolvePeerRecord({ store, libp2p, log, ingest: async envelope => await this.ingest(envelope) }, cellId, signal)
   }
 
   /**

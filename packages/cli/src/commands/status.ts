@@ -32,7 +32,8 @@ export const statusCommands: CommandModule = (program, cli) => {
         ['cell id', identity.cellId],
         ['name', identity.name],
         ['wireguard key', identity.wireguardPublicKey],
-        ['multiaddrs', identity.multiaddrs.length > 0 ? identity.multiaddrs.join('\n' + ' '.repeat(15)) : '-']
+        ['multiaddrs', identity.multiaddrs.length > 0 ? identity.multiaddrs.join('\n' + ' '.repeat(15)) : '-'],
+        ['retired', identity.retired == null ? 'no' : `${String(identity.retired.kind)} at ${String(identity.retired.effectiveAt)}${identity.retired.successor != null ? ` (successor ${String(identity.retired.successor)})` : ''}`]
       ])
     })
 }

@@ -114,9 +114,7 @@ export class TrustStore {
         broken.push(key)
       }
     }
-    if (broken.length > 0) {
-      await this.db.batch(broken.map(key => ({ type: 'del' as const, key })))
-    }
+    if (broken.length > 0) await this.db.batch(broken.map(key => ({ type: 'del' as const, key })))
     this.index = index
     this.opened = true
     this.log.info('opened with %d records and %d quarantined', index.ids.size - index.quarantine.size, index.quarantine.size)
@@ -168,7 +166,10 @@ export class TrustStore {
     const ops: Op[] = []
     if (quarantined != null) ops.push({ type: 'del', key: quarantined.key })
 
-    if (!this.horizonIds.has(record.issuer)) {
+    // A key notice of an issuer whose records are held is kept outside the
+    // horizon too: a later compromise must still void what is held.
+    const noticeOfKnown = record.kind === 'key-notice' && this.index.byIssuer.has(record.issuer)
+    if (!this.horizonIds.has(record.issuer) && !noticeOfKnown) {
       if (this.quarantineCapacity === 0) return { status: 'quarantined', record } // checked, then let go
       const entry: StoredRecord = { ...record, key: quarantineKey(this.nextArrival) }
       ops.push({ type: 'put', key: entry.key, value: record.envelope })
@@ -324,9 +325,7 @@ export class TrustStore {
     for (const issuer of this.horizonIds) {
       const log = this.index.byIssuer.get(issuer)
       if (log == null) continue
-      let max = -1
-      for (const seq of log.keys()) if (seq > max) max = seq
-      vector.set(issuer, max)
+      vector.set(issuer, Math.max(-1, ...log.keys()))
     }
     return vector
   }

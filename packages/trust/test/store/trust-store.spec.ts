@@ -134,6 +134,21 @@ describe('store/trust-store', () => {
     assert.equal(store.keyNotice(friend.id)?.kind, 'compromised')
   })
 
+  it('keeps a key notice of an issuer it holds records of after the issuer left the horizon, and quarantines a stranger\'s', async () => {
+    const store = await openStore()
+    await store.setHorizon([friend.id])
+    await store.ingest(sealedPeer(friend, { seq: NOW + 1 }), { now: NOW })
+    await store.setHorizon([])
+
+    const compromise = sealRecord(friend.privateKey, 'key-notice', keyNotice(friend, { seq: NOW + 10 }))
+    assert.equal((await store.ingest(compromise, { now: NOW })).status, 'accepted')
+    assert.equal(store.keyNotice(friend.id)?.kind, 'compromised')
+
+    const strangers = sealRecord(stranger.privateKey, 'key-notice', keyNotice(stranger))
+    assert.equal((await store.ingest(strangers, { now: NOW })).status, 'quarantined')
+    assert.equal(store.keyNotice(stranger.id), undefined)
+  })
+
   it('bounds what one issuer in the horizon can store', async () => {
     const store = await openStore({ maxRecordsPerIssuer: 2 })
     await store.setHorizon([friend.id])
