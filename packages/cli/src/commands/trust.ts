@@ -8,7 +8,7 @@ import type { CommandModule } from '../context.ts'
 const scopes = (value: string): string[] => value.split(',').map(scope => scope.trim()).filter(scope => scope !== '')
 
 export const trustCommands: CommandModule = (program, cli) => {
-  const trust = program.command('trust').description('trust other cells, revoke, and see why')
+  const trust = program.command('trust').description('trust other cells, revoke or block them, and see why')
 
   trust.command('add <cell>')
     .description('attest a cell (by id or name) as trusted')
