@@ -92,6 +92,7 @@ describe('retiring a key', function () {
     const refused = await b.api('POST', '/api/trust/attestations', { cell: ids.a })
     assert.equal(refused.status, 409)
     assert.equal(refused.body.error.code, 'ERR_KEY_RETIRED')
+    assert.match(refused.body.error.message, /This cell's key is retired/)
   })
 
   it('withdraws the follow when B\'s key is declared compromised, and does not follow again after a restart', async () => {

@@ -212,7 +212,7 @@ export class TrustStore {
     const notice = this.keyNotice(record.issuer)
     const start = startOf(record)
     if (notice != null && start != null && start > notice.effectiveAt) {
-      throw new KeyRetiredError()
+      throw new KeyRetiredError(record.issuer === this.selfId ? 'This cell\'s key is retired (rotated or compromised): it signs nothing new' : undefined)
     }
     if (record.kind === 'key-notice' && stored?.kind === 'key-notice' &&
         stored.record.kind === 'compromised' && record.record.kind !== 'compromised') {
