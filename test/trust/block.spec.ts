@@ -4,6 +4,7 @@
  * withdraws only A's own attestation. A block outweighs B's as well, takes
  * C out of A's views and WireGuard peers, survives a restart, stays on A
  * (B still trusts C), and lifting it lets C back as the attestations say.
+ * While blocked, C's libp2p connections to A are refused too.
  */
 import assert from 'node:assert/strict'
 import { startAgent, stopAll } from '../fixtures/agent-process.ts'
@@ -18,6 +19,17 @@ async function attest (from: AgentHandle, cell: string): Promise<void> {
 async function trusted (agent: AgentHandle, cell: string): Promise<{ source: string } | undefined> {
   const { body } = await agent.api('GET', '/api/trust')
   return (body.cells as Array<{ cellId: string, source: string }>).find(entry => entry.cellId === cell)
+}
+
+async function connected (agent: AgentHandle, cell: string): Promise<boolean> {
+  const { body } = await agent.api('GET', '/api/peers')
+  return (body.peers as Array<{ peerId: string }>).some(peer => peer.peerId === cell)
+}
+
+/** C dials A at A's first address; the HTTP status of C's answer. */
+async function dialStatus (from: AgentHandle, to: AgentHandle): Promise<number> {
+  const [address] = await to.multiaddrs()
+  return (await from.api('POST', '/api/peers/connect', { multiaddr: address })).status
 }
 
 async function meshPeers (agent: AgentHandle): Promise<string[]> {
@@ -77,6 +89,13 @@ describe('blocking a cell', function () {
     assert.match((await a.cli(['trust', 'blocked'])).stdout, /stolen laptop/)
   })
 
+  it('refuses C\'s connections while C is blocked', async () => {
+    await waitFor(async () => !await connected(a, ids.c), { what: 'A to hang up on C' })
+    assert.equal(await dialStatus(c, a), 502, 'C cannot connect to A')
+    assert.equal(await connected(a, ids.c), false)
+    assert.ok(await connected(a, ids.b), 'B stays connected')
+  })
+
   it('keeps the block on A alone: B still trusts C', async () => {
     assert.equal((await trusted(b, ids.c))?.source, 'direct')
     const { body } = await b.api('GET', '/api/trust/blocked')
@@ -113,5 +132,6 @@ describe('blocking a cell', function () {
     await waitFor(async () => (await trusted(a, ids.c))?.source === 'indirect', { what: 'A to trust C through B again' })
     await waitFor(async () => (await meshPeers(a)).includes(ids.c), { what: 'C back in A\'s mesh' })
     assert.match((await a.cli(['trust', 'blocked'])).stdout, /no blocked cells/)
+    assert.equal(await dialStatus(c, a), 200, 'C can connect to A again')
   })
 })

@@ -86,7 +86,8 @@ export class Cell {
           mdns: p2p.mdns,
           maxConnections: p2p.maxConnections,
           dht: { ...dhtPeerRecordOptions(), clientMode: p2p.dhtMode === 'client' },
-          gossipsub: trustGossipOptions(peerId => this.bus.isRunning('trust') ? this.trust.node.appScore(peerId) : 0)
+          gossipsub: trustGossipOptions(peerId => this.bus.isRunning('trust') ? this.trust.node.appScore(peerId) : 0),
+          refuses: peerId => this.bus.isRunning('trust') && this.trust.blockedCells.has(peerId)
         }
       }
     })

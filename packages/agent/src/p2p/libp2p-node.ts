@@ -20,7 +20,7 @@ import type { Identify } from '@libp2p/identify'
 import type { KadDHT, KadDHTInit } from '@libp2p/kad-dht'
 import type { Ping } from '@libp2p/ping'
 import type { Datastore } from 'interface-datastore'
-import type { Libp2p, PeerDiscovery, PrivateKey, ComponentLogger, Transport } from '@libp2p/interface'
+import type { Libp2p, PeerDiscovery, PeerId, PrivateKey, ComponentLogger, Transport } from '@libp2p/interface'
 
 export interface CellServices {
   identify: Identify
@@ -48,6 +48,8 @@ export interface Libp2pNodeInit {
   transports?: Array<(components: any) => Transport>
   /** libp2p's own debug logger, when the host wants it */
   logger?: ComponentLogger
+  /** Peers to neither dial nor accept (this cell's blocked cells); asked on every connection */
+  refuses?(peerId: string): boolean
 }
 
 export async function createCellLibp2p (init: Libp2pNodeInit): Promise<CellLibp2p> {
@@ -59,8 +61,11 @@ export async function createCellLibp2p (init: Libp2pNodeInit): Promise<CellLibp2
     peerDiscovery.push(mdns())
   }
 
+  const refuses = (peerId: PeerId): boolean => init.refuses?.(peerId.toString()) ?? false
   return createLibp2p({
     privateKey: withCachedSigning(init.privateKey),
+    // Inbound peers are known only once Noise has authenticated them.
+    connectionGater: { denyDialPeer: refuses, denyInboundEncryptedConnection: refuses, denyOutboundEncryptedConnection: refuses },
     datastore: init.datastore,
     ...(init.logger != null ? { logger: init.logger } : {}),
     addresses: { listen: init.listen, announce: init.announce },

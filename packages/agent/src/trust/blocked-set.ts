@@ -2,8 +2,9 @@
  * Cells this cell's owner refuses outright (`cell trust block`), whoever
  * vouches for them: a stolen device that friends still attest, a cell
  * that misbehaves. A revocation withdraws only this cell's own attestation;
- * a block also outweighs everyone else's, here. It is a local decision,
- * kept in this cell's database and never gossiped.
+ * a block also outweighs everyone else's, here, and libp2p refuses the
+ * cell's connections. It is a local decision, kept in this cell's database
+ * and never gossiped.
  */
 import type { Sublevel } from '../storage/database.ts'
 

@@ -4,6 +4,7 @@
  * rest of the cell (mesh, DNS, services) when trust changes.
  */
 import { TrustEngine, TrustStore, createInvite } from '@cell/trust'
+import { peerIdFromString } from '@libp2p/peer-id'
 import { InviteLedger } from './invite-ledger.ts'
 import { handleInviteStreams, redeemInvite } from './invite-protocol.ts'
 import { INVITE_PROTOCOL } from './constants.ts'
@@ -196,6 +197,8 @@ export class TrustManager implements ServiceManager {
   async block (cellId: string, note?: string): Promise<BlockedCell> {
     const entry = await this.blockedCells.add(cellId, note)
     this.node.refreshLocalChoices()
+    // libp2p refuses new connections with it from now on (p2p/libp2p-node.ts); end the open ones.
+    await this.init.libp2p().hangUp(peerIdFromString(cellId)).catch(() => {})
     return entry
   }
 
