@@ -45,7 +45,7 @@ export function edgeState (graph: AttestationGraph, edge: Edge, mask: number, no
   if (edge.level === 'none') return 'revoked'
   // This cell's own block outweighs every voucher, so no chain of others
   // keeps a cell the user has refused (a stolen device, say).
-  if (graph.blocked.has(edge.to)) return 'subject-blocked'
+  if (graph.blocked.size > 0 && graph.blocked.has(edge.to)) return 'subject-blocked'
   if ((edge.mask & mask) === 0) return 'out-of-scope'
 
   // A retired key's later signatures are void; a compromised key's
