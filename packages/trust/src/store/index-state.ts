@@ -41,9 +41,12 @@ export class StoreIndex {
   readonly quarantine = new Map<string, StoredRecord>()
   /** Latest quarantined record per slot */
   readonly quarantineSlots = new Map<string, StoredRecord>()
+  /** Issuers with a stored key notice: retired keys whose later notices still matter */
+  readonly noticeIssuers = new Set<string>()
 
   addStored (record: StoredRecord): void {
     this.slots.set(slotOf(record), record)
+    if (record.kind === 'key-notice') this.noticeIssuers.add(record.issuer)
     let log = this.byIssuer.get(record.issuer)
     if (log == null) {
       log = new Map()
@@ -56,6 +59,7 @@ export class StoreIndex {
   removeStored (record: StoredRecord): void {
     if (this.slots.get(slotOf(record)) === record) {
       this.slots.delete(slotOf(record))
+      if (record.kind === 'key-notice') this.noticeIssuers.delete(record.issuer)
     }
     const log = this.byIssuer.get(record.issuer)
     log?.delete(record.seq)

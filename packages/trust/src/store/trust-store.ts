@@ -319,10 +319,10 @@ export class TrustStore {
     return this.horizonIds
   }
 
-  /** Highest stored seq per issuer, for issuers in the horizon. */
+  /** Highest stored seq per issuer of the horizon, and of retired keys (a compromise may follow a rotation). */
   versionVector (): Map<string, number> {
     const vector = new Map<string, number>()
-    for (const issuer of this.horizonIds) {
+    for (const issuer of new Set([...this.horizonIds, ...this.index.noticeIssuers])) {
       const log = this.index.byIssuer.get(issuer)
       if (log == null) continue
       vector.set(issuer, Math.max(-1, ...log.keys()))

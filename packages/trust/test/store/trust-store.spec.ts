@@ -143,10 +143,12 @@ describe('store/trust-store', () => {
     const compromise = sealRecord(friend.privateKey, 'key-notice', keyNotice(friend, { seq: NOW + 10 }))
     assert.equal((await store.ingest(compromise, { now: NOW })).status, 'accepted')
     assert.equal(store.keyNotice(friend.id)?.kind, 'compromised')
+    assert.equal(store.versionVector().get(friend.id), NOW + 10, 'offered and asked for in sync though outside the horizon')
 
     const strangers = sealRecord(stranger.privateKey, 'key-notice', keyNotice(stranger))
     assert.equal((await store.ingest(strangers, { now: NOW })).status, 'quarantined')
     assert.equal(store.keyNotice(stranger.id), undefined)
+    assert.equal(store.versionVector().has(stranger.id), false)
   })
 
   it('bounds what one issuer in the horizon can store', async () => {
