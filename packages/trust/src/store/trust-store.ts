@@ -322,7 +322,7 @@ export class TrustStore {
   /** Highest stored seq per issuer of the horizon, and of retired keys (a compromise may follow a rotation). */
   versionVector (): Map<string, number> {
     const vector = new Map<string, number>()
-    for (const issuer of new Set([...this.horizonIds, ...this.index.noticeIssuers])) {
+    for (const issuer of this.index.noticeIssuers.size === 0 ? this.horizonIds : new Set([...this.horizonIds, ...this.index.noticeIssuers])) {
       const log = this.index.byIssuer.get(issuer)
       if (log == null) continue
       vector.set(issuer, Math.max(-1, ...log.keys()))
