@@ -97,6 +97,10 @@ describe('retiring a key', function () {
     assert.equal(refused.status, 409)
     assert.equal(refused.body.error.code, 'ERR_KEY_RETIRED')
     assert.match(refused.body.error.message, /This cell's key is retired/)
+
+    const invite = await b.api('POST', '/api/trust/invites', {})
+    assert.equal(invite.status, 409)
+    assert.match(invite.body.error.message, new RegExp(`key is retired \\(rotated\\); use the successor cell ${ids.b2}`))
   })
 
   it('withdraws the follow when B\'s key is declared compromised while A is offline, and does not follow again', async () => {

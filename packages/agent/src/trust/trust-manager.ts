@@ -5,6 +5,7 @@
  */
 import { TrustEngine, TrustStore, createInvite } from '@cell/trust'
 import { peerIdFromString } from '@libp2p/peer-id'
+import { ConflictError } from '../errors.ts'
 import { InviteLedger } from './invite-ledger.ts'
 import { handleInviteStreams, redeemInvite } from './invite-protocol.ts'
 import { INVITE_PROTOCOL } from './constants.ts'
@@ -158,6 +159,7 @@ export class TrustManager implements ServiceManager {
 
   /** Create a one-time invite token signed by this cell. */
   async createInvite (request: InviteRequest): Promise<{ token: string, id: string, expiresAt: number }> {
+    this.assertKeyInService('create an invite')
     const now = Date.now()
     // A token carries at most 16 addresses (MAX_MULTIADDRS in @cell/trust).
     const multiaddrs = this.init.libp2p().getMultiaddrs().map(address => address.toString()).slice(0, 16)
@@ -210,6 +212,7 @@ export class TrustManager implements ServiceManager {
   }
 
   async join (token: string): Promise<JoinResult> {
+    this.assertKeyInService('join through an invite')
     return redeemInvite(this.protocolInit(), token)
   }
 
@@ -217,6 +220,17 @@ export class TrustManager implements ServiceManager {
     const invites = await this.ledger?.list() ?? []
     // Never hand the secrets out; they are what makes a token redeemable.
     return invites.map(({ secret: _secret, ...rest }) => rest)
+  }
+
+  /**
+   * Refuse work that needs this cell to sign once its key is retired: an
+   * invite would hand out a token that can only fail halfway.
+   */
+  private assertKeyInService (action: string): void {
+    const notice = this.records.keyNotice(this.init.selfId)
+    if (notice == null) return
+    const successor = notice.successor != null ? `; use the successor cell ${notice.successor}` : ''
+    throw new ConflictError(`Cannot ${action}: this cell's key is retired (${notice.kind})${successor}`)
   }
 
   private protocolInit (): Parameters<typeof handleInviteStreams>[0] {
