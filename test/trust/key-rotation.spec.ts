@@ -103,6 +103,17 @@ describe('retiring a key', function () {
     assert.match(invite.body.error.message, new RegExp(`key is retired \\(rotated\\); use the successor cell ${ids.b2}`))
   })
 
+  it('restarts a retired cell with every service running, though its peer record can no longer change', async () => {
+    assert.equal((await b.cli(['config', 'set', 'cell.name', 'bob-old'])).code, 0)
+    await b.stop()
+    b = await startAgent({ dataDir: b.dataDir, bootstrap: await b2.multiaddrs() })
+
+    const { body } = await b.api('GET', '/api/services/status')
+    const notRunning = (body.services as Array<{ name: string, state: string, error?: string }>).filter(service => service.state !== 'running')
+    assert.deepEqual(notRunning, [])
+    assert.equal((await b.api('GET', '/api/identity')).body.retired.kind, 'rotated')
+  })
+
   it('withdraws the follow when B\'s key is declared compromised while A is offline, and does not follow again', async () => {
     await a.stop()
     const compromised = await b.cli(['retire', '--compromised', '--yes'])

@@ -147,7 +147,8 @@ export class TrustNode extends EventEmitter<TrustNodeEvents> {
 
     this.streamTimer = watchGossipStreams(libp2p, this.init.log)
 
-    await this.publishPeerRecord({ unlessCurrent: true })
+    // A retired key signs nothing new, so its cell does not re-issue a record that changed.
+    if (store.keyNotice(this.selfId) == null) await this.publishPeerRecord({ unlessCurrent: true })
     for (const peer of libp2p.getPeers()) {
       if (this.selfId < peer.toString()) void this.syncWith(peer).catch(() => {})
     }
