@@ -60,6 +60,8 @@ export class RotationFollower {
 
   private async reconcileOnce (): Promise<void> {
     const { store, selfId } = this.init
+    // A cell whose own key is retired can sign neither a follow nor its revocation.
+    if (store.keyNotice(selfId) != null) return
     const now = this.init.now?.() ?? Date.now()
     const own = new Map<string, Attestation>()
     for (const { record } of store.attestations()) {
