@@ -97,7 +97,7 @@ describe('the WireGuard mesh follows trust between agents in network namespaces'
 
   it('runs the Linux backend with wireguard-go and announces the namespace address as endpoint', async () => {
     const { body: status } = await a.api('GET', '/api/wireguard/status')
-    assert.equal(status.backend, 'linux')
+    assert.equal(status.backend, 'linux', `wireguard status: ${JSON.stringify(status)}; services: ${JSON.stringify((await a.api('GET', '/api/services/status')).body)}`)
     assert.equal(status.mode, 'userspace')
     assert.equal(status.memoryReason, null)
     // B has two addresses, so two endpoints; the order is the interfaces' order.

@@ -3,12 +3,14 @@
  * it created in an earlier run.
  */
 import assert from 'node:assert/strict'
+import { rm } from 'node:fs/promises'
 import { LinuxBackend } from '../../../src/backends/linux/linux-backend.ts'
 import { Sandbox, alive, namespaceSkipReason, pollUntil, run, tryRun } from '../../fixtures/system.ts'
 
 describe('LinuxBackend ownership', function () {
   this.timeout(30_000)
   const sandbox = new Sandbox()
+  const name = `po${process.pid}`
   let ns: string
 
   before(async function () {
@@ -22,6 +24,8 @@ describe('LinuxBackend ownership', function () {
 
   after(async () => {
     await sandbox.cleanup()
+    // wireguard-go's control socket lives outside the namespace and outlives it.
+    await rm(`/var/run/wireguard/${name}.sock`, { force: true })
   })
 
   it('refuses an interface name held by an interface it did not create', async () => {
@@ -33,7 +37,6 @@ describe('LinuxBackend ownership', function () {
   })
 
   it('keeps its interface when asked and adopts it on the next start', async () => {
-    const name = `po${process.pid}`
     const first = new LinuxBackend({ netns: ns, interfaceName: name, mode: 'userspace' })
     await first.start()
     const pid = first.userspacePid
