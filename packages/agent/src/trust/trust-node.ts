@@ -149,9 +149,9 @@ export class TrustNode extends EventEmitter<TrustNodeEvents> {
 
     // A retired key signs nothing new, so its cell does not re-issue a record that changed.
     if (store.keyNotice(this.selfId) == null) await this.publishPeerRecord({ unlessCurrent: true })
-    for (const peer of libp2p.getPeers()) {
-      if (this.selfId < peer.toString()) void this.syncWith(peer).catch(() => {})
-    }
+    // Peers that connected before the sync handler existed could not sync
+    // with this cell, whichever id is lower; ask each of them now.
+    for (const peer of libp2p.getPeers()) void this.syncWith(peer).catch(() => {})
   }
 
   async stop (): Promise<void> {
