@@ -52,6 +52,10 @@ export const WG_SET_BATCH = 200
 /** How long wireguard-go may take to create its interface and socket. */
 export const USERSPACE_START_TIMEOUT = 10 * SECOND
 
+/** Starts of a wireguard-go that exits before creating its interface, and the pause between them. */
+export const USERSPACE_START_ATTEMPTS = 3
+export const USERSPACE_RESTART_DELAY = 500
+
 /** How long a stopped wireguard-go may take to exit before it is killed. */
 export const USERSPACE_STOP_TIMEOUT = 5 * SECOND
 
