@@ -109,11 +109,3 @@ export class WireguardUnavailableError extends Error {
     this.name = 'WireguardUnavailableError'
   }
 }
-
-/** wireguard-go ended before creating its interface; worth another start. */
-export class WireguardGoExitedError extends WireguardUnavailableError {
-  constructor (message: string) {
-    super(message)
-    this.name = 'WireguardGoExitedError'
-  }
-}

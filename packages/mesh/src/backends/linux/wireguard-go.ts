@@ -7,12 +7,23 @@
  */
 import { once } from 'node:events'
 import { USERSPACE_RESTART_DELAY, USERSPACE_START_ATTEMPTS, USERSPACE_START_TIMEOUT, USERSPACE_STOP_TIMEOUT } from '../../constants.ts'
-import { WireguardGoExitedError, WireguardUnavailableError } from '../../errors.ts'
+import { WireguardUnavailableError } from '../../errors.ts'
 import type { ChildProcess } from 'node:child_process'
 import type { Logger } from '../../logger.ts'
 import type { CommandRunner } from './command-runner.ts'
 
 const POLL_INTERVAL = 25
+
+/**
+ * wireguard-go ended before creating its interface, which is worth another
+ * start. Callers see a WireguardUnavailableError with the same code.
+ */
+class WireguardGoExitedError extends WireguardUnavailableError {
+  constructor (message: string) {
+    super(message)
+    this.name = 'WireguardGoExitedError'
+  }
+}
 
 async function delay (ms: number): Promise<void> {
   await new Promise((resolve) => setTimeout(resolve, ms))
