@@ -6,10 +6,9 @@
 import { z } from 'zod'
 import { NotFoundError } from '../../errors.ts'
 import { parseInput } from '../validate.ts'
-import { resolveOtherCell } from './trust.ts'
+import { cellRef, resolveOtherCell } from './trust.ts'
 import type { RouteModule } from '../context.ts'
 
-const cellRef = z.string().min(1).max(128).regex(/^[A-Za-z0-9-]+$/, 'must be a cell id or a cell name')
 const blockBody = z.strictObject({
   cell: cellRef,
   note: z.string().max(500).optional()

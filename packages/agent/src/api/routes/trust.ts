@@ -22,7 +22,8 @@ export const durationSchema = z.string().regex(DURATION, 'must be a duration suc
 
 const scopeList = z.array(z.enum(SCOPES)).min(1).max(SCOPES.length)
   .refine(scopes => new Set(scopes).size === scopes.length, 'must not repeat a scope')
-const cellRef = z.string().min(1).max(128).regex(/^[A-Za-z0-9-]+$/, 'must be a cell id or a cell name')
+/** A cell id, or the name in a known peer record (see resolveCell). */
+export const cellRef = z.string().min(1).max(128).regex(/^[A-Za-z0-9-]+$/, 'must be a cell id or a cell name')
 
 const attestBody = z.strictObject({
   cell: cellRef,
